@@ -1,0 +1,168 @@
+package agent
+
+import "time"
+
+// This file holds the recovery of a session: the silence timers of SPEC §2,
+// the attempts and their escalation, and what the kernel says of the network
+// (SPEC §5).
+
+// timer handles a timer's fire.
+func (s *step) timer(in TimerFired) {
+	switch in.ID {
+	case TimerSilence:
+		if s.st.active() {
+			s.silence(in.LastData)
+		}
+	case TimerRetry:
+		if s.st.active() && s.st.Recovering {
+			s.attemptNow()
+		}
+	case TimerFailedRetry:
+		if s.st.State == StateFailed {
+			s.startJoin()
+		}
+	}
+}
+
+// silence applies every threshold the silence has passed, in order, then
+// arms the timer for the next one.
+func (s *step) silence(lastData time.Time) {
+	if lastData.After(s.st.LastData) {
+		s.st.LastData = lastData
+	}
+	t, base := s.m.timers, s.st.silenceBase()
+	silent := s.now.Sub(base)
+	if s.st.State == StateConnected && silent >= t.suspect() && !s.st.Recovering {
+		s.startRecovery() // Quietly: nothing is reported before 4 s.
+	}
+	if s.st.State == StateConnected && silent >= t.Interrupted {
+		s.st.OutageStart = base
+		s.setState(StateReconnecting, ReasonInterrupted)
+	}
+	if s.st.State != StateConnected && silent >= t.Lost && !s.st.Lost {
+		s.st.Lost = true
+		s.emit(Event{Kind: OnConnectionLost})
+	}
+	if s.st.State != StateConnected && silent >= t.failAt() {
+		s.fail(ReasonJoinFailed)
+		return
+	}
+	s.armSilence()
+}
+
+// startRecovery begins the attempts of an outage, unless they run already.
+func (s *step) startRecovery() {
+	if s.st.Recovering {
+		return
+	}
+	s.st.Recovering, s.st.Attempt = true, 0
+	s.attemptNow()
+}
+
+// attemptNow makes the next attempt at once, unless no usable path exists:
+// then the attempt waits for the network to come back.
+func (s *step) attemptNow() {
+	s.st.Recovering = true
+	s.do(CancelTimer{ID: TimerRetry})
+	if s.st.Network == NetworkDisconnected {
+		return // No wasted attempts while nothing is usable (SPEC §5).
+	}
+	n := s.st.Attempt
+	s.st.Attempt++
+	if !s.st.EverJoined {
+		s.do(StartJoin{Channel: s.st.Channel, UID: s.st.UID, Token: s.st.Token})
+		return
+	}
+	s.do(Reconnect{Attempt: n, Step: escalation(n)})
+}
+
+// escalation is the recovery plan: an ICE restart first (cheap, keeps the
+// session), a full rejoin afterwards.
+func escalation(attempt int) RecoveryStep {
+	if attempt == 0 {
+		return StepICERestart
+	}
+	return StepRejoin
+}
+
+// attemptFailed schedules the next attempt after the backoff.
+func (s *step) attemptFailed() {
+	if !s.st.active() || !s.st.Recovering || s.st.Network == NetworkDisconnected {
+		return
+	}
+	wait := s.m.backoff(s.st.Attempt - 1)
+	s.do(ArmTimer{ID: TimerRetry, At: s.now.Add(wait)})
+}
+
+// sessionDown starts recovering at once; the state callbacks still wait for
+// the silence timers.
+func (s *step) sessionDown() {
+	if s.st.active() {
+		s.startRecovery()
+	}
+}
+
+// joined handles a join, resume or restart that completed.
+func (s *step) joined(peers []uint32) {
+	if !s.st.active() {
+		return // A late success of a session already ended.
+	}
+	wasJoined, state := s.st.EverJoined, s.st.State
+	outage := s.st.OutageStart
+	s.st.EverJoined, s.st.LastData = true, s.now
+	s.endOutage()
+	s.do(CancelTimer{ID: TimerRetry})
+	switch {
+	case state == StateConnecting && !wasJoined:
+		s.setState(StateConnected, ReasonJoinSuccess)
+		s.emit(Event{Kind: OnJoinChannelSuccess, Elapsed: s.now.Sub(s.st.JoinStart)})
+	case state == StateReconnecting:
+		s.setState(StateConnected, ReasonJoinSuccess)
+		s.emit(Event{Kind: OnRejoinChannelSuccess, Elapsed: s.now.Sub(outage)})
+	}
+	s.syncPeers(peers)
+	s.armSilence()
+}
+
+// network applies what the kernel says of the path in use (SPEC §5).
+func (s *step) network(in NetworkChanged) {
+	was := s.st.Network
+	if in.Type != was {
+		s.st.Network = in.Type
+		s.emit(Event{Kind: OnNetworkTypeChanged, Network: in.Type})
+	}
+	if !s.st.active() {
+		return
+	}
+	switch {
+	case in.Type == NetworkDisconnected:
+		s.do(CancelTimer{ID: TimerRetry}) // Nothing to try on; wait for a path.
+	case was == NetworkDisconnected:
+		s.pathBack()
+	case in.PathChanged:
+		s.pathChanged()
+	}
+}
+
+// pathBack acts the moment a usable path returns: no backoff wait.
+func (s *step) pathBack() {
+	if s.st.State == StateConnecting && !s.st.EverJoined {
+		s.attemptNow()
+		return
+	}
+	s.st.Recovering, s.st.Attempt = true, 0
+	s.attemptNow()
+}
+
+// pathChanged moves a connected session to the new path with an ICE restart.
+func (s *step) pathChanged() {
+	if s.st.State == StateConnected {
+		s.st.OutageStart = s.now
+		s.setState(StateReconnecting, ReasonClientIPAddressChanged)
+		s.st.Recovering, s.st.Attempt = true, 0
+		s.attemptNow()
+		s.armSilence()
+		return
+	}
+	s.attemptNow()
+}
