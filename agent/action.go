@@ -51,8 +51,9 @@ type ArmTimer struct {
 type CancelTimer struct{ ID TimerID }
 
 // StartJoin asks the session to join. Fresh means that a new session is
-// wanted (after FAILED or a leave): whatever resume state the session holds
-// is discarded. Otherwise the session may resume the session it holds.
+// wanted (after FAILED: the server ended the old one), so whatever resume
+// state the session holds is discarded. Otherwise the session may resume the
+// session it holds (a restarted daemon; a leave has already discarded it).
 type StartJoin struct {
 	Channel string
 	UID     uint32

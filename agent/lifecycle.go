@@ -11,18 +11,21 @@ func (s *step) join(in JoinRequested) {
 		}
 		s.leave()
 	}
+	fresh := s.st.State == StateFailed
 	s.st.Channel, s.st.UID, s.st.Token = in.Channel, in.UID, in.Token
-	s.startJoin()
+	s.startJoin(fresh)
 }
 
-// startJoin enters CONNECTING for a new session: T0 is now.
-func (s *step) startJoin() {
+// startJoin enters CONNECTING: T0 is now. Fresh asks for a new session (the
+// server ended the last one: FAILED); otherwise the session may resume the
+// one it holds, which is how a restarted daemon stays invisible to peers.
+func (s *step) startJoin(fresh bool) {
 	s.stopTimers()
 	s.st.Peers, s.st.EverJoined, s.st.JoinStart, s.st.LastData = nil, false, s.now, s.now
 	s.endOutage()
 	s.st.Recovering, s.st.Attempt = true, 1 // The join is attempt 0.
 	s.setState(StateConnecting, ReasonConnecting)
-	s.do(StartJoin{Channel: s.st.Channel, UID: s.st.UID, Token: s.st.Token, Fresh: true})
+	s.do(StartJoin{Channel: s.st.Channel, UID: s.st.UID, Token: s.st.Token, Fresh: fresh})
 	s.armSilence()
 }
 
@@ -64,7 +67,7 @@ func (s *step) refused(reason Reason) {
 func (s *step) rejoinRequested() {
 	switch {
 	case s.st.State == StateFailed:
-		s.startJoin()
+		s.startJoin(true)
 	case s.st.active():
 		s.st.Attempt = max(s.st.Attempt, 1) // Skip the ICE restart: asked for a rejoin.
 		s.attemptNow()
@@ -80,7 +83,7 @@ func (s *step) tokenChanged(token string) {
 	s.st.Token = token
 	switch {
 	case s.st.State == StateFailed:
-		s.startJoin()
+		s.startJoin(true)
 	case s.st.active():
 		s.do(RenewToken{Token: token})
 	}

@@ -74,11 +74,11 @@ func TestMachine_Step(t *testing.T) {
 		without   []Action // none may be
 	}{
 		{
-			name: "T0 join requested: CONNECTING(CONNECTING)", steps: []at{join},
+			name: "T0 join requested: CONNECTING(CONNECTING), resuming what the session holds", steps: []at{join},
 			state: StateConnecting, reason: ReasonConnecting,
 			callbacks: []string{"onConnectionStateChanged(CONNECTING, CONNECTING)"},
 			actions: []Action{
-				StartJoin{Channel: "lobby", UID: 1, Token: "tok", Fresh: true},
+				StartJoin{Channel: "lobby", UID: 1, Token: "tok", Fresh: false},
 				ArmTimer{ID: TimerSilence, At: t0.Add(10 * time.Second)},
 			},
 		},
@@ -298,7 +298,7 @@ func TestMachine_Step(t *testing.T) {
 			name: "join another channel: leave, then join", steps: seq(connected, []at{{time.Second, JoinRequested{Channel: "hall", UID: 1}}}),
 			state: StateConnecting, reason: ReasonConnecting,
 			callbacks: []string{"onConnectionStateChanged(DISCONNECTED, LEAVE_CHANNEL)", "onLeaveChannel()", "onConnectionStateChanged(CONNECTING, CONNECTING)"},
-			actions:   []Action{StopSession{Leave: true}, StartJoin{Channel: "hall", UID: 1, Fresh: true}},
+			actions:   []Action{StopSession{Leave: true}, StartJoin{Channel: "hall", UID: 1}},
 		},
 		{
 			name: "join the same channel again: nothing", steps: seq(connected, []at{{time.Second, join.In}}),

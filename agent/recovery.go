@@ -19,7 +19,7 @@ func (s *step) timer(in TimerFired) {
 		}
 	case TimerFailedRetry:
 		if s.st.State == StateFailed {
-			s.startJoin()
+			s.startJoin(true)
 		}
 	}
 }
