@@ -122,6 +122,9 @@ func (o Options) withDefaults() Options {
 // errStarted is returned by a second Start.
 var errStarted = errors.New("netwatch: monitor already started")
 
+// errClosed is returned by Start after Close.
+var errClosed = errors.New("netwatch: monitor closed")
+
 // Start subscribes to notifications (falling back to polling if that
 // fails), reads the first snapshot and starts watching. When it returns nil,
 // Snapshot is valid. It fails when the network cannot be read at all.
@@ -129,19 +132,40 @@ func (m *Monitor) Start() error {
 	if !m.started.CompareAndSwap(false, true) {
 		return errStarted
 	}
+	select {
+	case <-m.stop:
+		close(m.deltas)
+		close(m.done)
+		return errClosed
+	default:
+	}
 	src, err := m.newSource(m.opts, m.log)
 	if err != nil {
+		close(m.deltas)
 		close(m.done)
 		return fmt.Errorf("netwatch: open: %w", err)
 	}
 	m.src = src
 	l := newLoop(m)
 	if err := l.begin(); err != nil {
-		l.end()
+		l.end() // closes Deltas
 		close(m.done)
-		return fmt.Errorf("netwatch: first snapshot: %w", err)
+		return errors.Join(fmt.Errorf("netwatch: first snapshot: %w", err), m.closeSource())
 	}
 	go l.run()
+	return nil
+}
+
+// closeSource closes the source once.
+func (m *Monitor) closeSource() error {
+	if m.src == nil {
+		return nil
+	}
+	err := m.src.close()
+	m.src = nil
+	if err != nil {
+		return fmt.Errorf("netwatch: close: %w", err)
+	}
 	return nil
 }
 
@@ -153,11 +177,7 @@ func (m *Monitor) Close() error {
 		if m.started.Load() {
 			<-m.done
 		}
-		if m.src != nil {
-			if err := m.src.close(); err != nil {
-				m.closeErr = fmt.Errorf("netwatch: close: %w", err)
-			}
-		}
+		m.closeErr = m.closeSource()
 	})
 	return m.closeErr
 }
