@@ -20,14 +20,13 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // flows continuously while the network is up; attempts succeed after a
 // round trip when it is up and fail after a timeout when it is down.
 type fakeSession struct {
-	a      *Agent
-	mu     sync.Mutex
-	up     bool
-	last   time.Time // last data while down
-	peers  []uint32
-	calls  []string
-	rtt    time.Duration
-	closed bool
+	a     *Agent
+	mu    sync.Mutex
+	up    bool
+	last  time.Time // last data while down
+	peers []uint32
+	calls []string
+	rtt   time.Duration
 }
 
 func (f *fakeSession) setUp(up bool) {

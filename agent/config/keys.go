@@ -120,4 +120,4 @@ func (v value) Set(s string) error {
 	}
 	return err
 }
-func (v value) IsBoolFlag() bool   { return v.k != nil && v.k.boolean }
+func (v value) IsBoolFlag() bool { return v.k != nil && v.k.boolean }

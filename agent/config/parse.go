@@ -19,8 +19,12 @@ import (
 func Parse(args []string, usage io.Writer) (Config, error) {
 	c := Defaults()
 	var failed error
-	fset, path := newFlagSet(&c, usage, &failed)
+	fset, path := newFlagSet(&c, &failed)
 	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fset.SetOutput(usage)
+			fset.PrintDefaults()
+		}
 		if failed != nil {
 			return c, failed
 		}
@@ -41,9 +45,9 @@ func Parse(args []string, usage io.Writer) (Config, error) {
 	return c, c.finish(set)
 }
 
-func newFlagSet(c *Config, usage io.Writer, failed *error) (*flag.FlagSet, *string) {
+func newFlagSet(c *Config, failed *error) (*flag.FlagSet, *string) {
 	fset := flag.NewFlagSet("edge-agent run", flag.ContinueOnError)
-	fset.SetOutput(usage)
+	fset.SetOutput(io.Discard) // Errors are returned as one line; -h prints the defaults.
 	path := fset.String("config", DefaultPath, "configuration file (TOML)")
 	for i := range keys {
 		fset.Var(value{k: &keys[i], c: c, failed: failed}, keys[i].name, keys[i].usage)

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/edge-agent/edge-agent/agent"
+	"github.com/edge-agent/edge-agent/agent/config"
+)
+
+// leaveTimeout bounds the leave on SIGTERM: peers are told at once when the
+// server is reachable; when it is not, they learn by silence anyway.
+const leaveTimeout = 3 * time.Second
+
+// run is the daemon: configuration, then the agent until a signal.
+// SIGTERM and SIGINT leave the channel (peers see QUIT) and exit 0.
+func run(ctx context.Context, args []string, stderr io.Writer) error {
+	cfg, err := config.Parse(args, stderr)
+	if err != nil {
+		return usageError{err}
+	}
+	log := newLogger(cfg.LogLevel, stderr)
+	d, err := newDaemon(cfg, log)
+	if err != nil {
+		return err
+	}
+	return d.run(ctx)
+}
+
+// newLogger returns the daemon's logger: text on stderr, which journald
+// stamps and keeps.
+func newLogger(level string, w io.Writer) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level)) // Validated by config.
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// daemon is the running agent with everything wired to it.
+type daemon struct {
+	cfg   config.Config
+	log   *slog.Logger
+	agent *agent.Agent
+}
+
+func newDaemon(cfg config.Config, log *slog.Logger) (*daemon, error) {
+	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
+		return nil, fmt.Errorf("state directory: %w", err)
+	}
+	d := &daemon{cfg: cfg, log: log}
+	sess := newSession(cfg, log, func(in agent.Input) { d.agent.Post(in) })
+	d.agent = agent.New(agent.Options{
+		Machine: agent.NewMachine(cfg.Timers, nil),
+		Session: sess,
+		Join:    &agent.JoinRequested{Channel: cfg.Channel, UID: cfg.UID, Token: cfg.Token},
+		Logger:  log,
+	})
+	return d, nil
+}
+
+// run runs the agent until ctx ends (a signal), then leaves.
+func (d *daemon) run(ctx context.Context) error {
+	loop, stop := context.WithCancel(context.Background())
+	defer stop()
+	ended := make(chan error, 1)
+	go func() { ended <- d.agent.Run(loop) }()
+	select {
+	case err := <-ended:
+		return err
+	case <-ctx.Done():
+	}
+	d.log.Info("stopping: leaving the channel")
+	leave, cancel := context.WithTimeout(context.Background(), leaveTimeout)
+	defer cancel()
+	if err := d.agent.Do(leave, agent.LeaveRequested{}); err != nil {
+		d.log.Warn("leave did not complete", "err", err)
+	}
+	stop()
+	return <-ended
+}
