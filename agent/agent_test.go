@@ -261,3 +261,47 @@ func TestAgent_SlowObserverDoesNotBlockTheLoop(t *testing.T) {
 		<-ended
 	})
 }
+
+// hangingSession blocks the loop in Reconnect, as a bug would.
+type hangingSession struct {
+	fakeSession
+	release chan struct{}
+}
+
+func (h *hangingSession) Reconnect(Reconnect) { <-h.release }
+
+// TestAgent_HungLoopStopsTicking checks that the watchdog tick comes from
+// the loop itself: a loop stuck in an action stops feeding it.
+func TestAgent_HungLoopStopsTicking(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sess := &hangingSession{fakeSession: fakeSession{up: true, rtt: 10 * time.Millisecond}, release: make(chan struct{})}
+		var mu sync.Mutex
+		ticks := 0
+		a := New(Options{Session: sess, Join: &JoinRequested{Channel: "c", UID: 1},
+			Tick: func() { mu.Lock(); ticks++; mu.Unlock() }, TickEvery: time.Second})
+		sess.a = a
+		ctx, cancel := context.WithCancel(context.Background())
+		ended := make(chan struct{})
+		go func() { a.Run(ctx); close(ended) }()
+		time.Sleep(10 * time.Second)
+		synctest.Wait()
+		mu.Lock()
+		healthy := ticks
+		mu.Unlock()
+		if healthy < 10 {
+			t.Fatalf("%d ticks in 10 s of a healthy loop, want ≥ 10", healthy)
+		}
+		a.Post(SessionDown{}) // The loop hangs in Reconnect.
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		mu.Lock()
+		hung := ticks - healthy
+		mu.Unlock()
+		if hung > 1 {
+			t.Errorf("%d ticks while the loop hung, want at most 1", hung)
+		}
+		close(sess.release)
+		cancel()
+		<-ended
+	})
+}

@@ -40,6 +40,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "run":
 		err = run(ctx, args, stderr)
+	case "status":
+		err = status(ctx, args, stdout)
 	case "version":
 		err = printVersion(stdout)
 	default:

@@ -41,37 +41,56 @@ func newLogger(level string, w io.Writer) *slog.Logger {
 
 // daemon is the running agent with everything wired to it.
 type daemon struct {
-	cfg   config.Config
-	log   *slog.Logger
-	agent *agent.Agent
+	cfg    config.Config
+	log    *slog.Logger
+	agent  *agent.Agent
+	notify *notifier
 }
 
 func newDaemon(cfg config.Config, log *slog.Logger) (*daemon, error) {
 	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
 		return nil, fmt.Errorf("state directory: %w", err)
 	}
-	d := &daemon{cfg: cfg, log: log}
+	d := &daemon{cfg: cfg, log: log, notify: newNotifier(log)}
 	sess := newSession(cfg, log, func(in agent.Input) { d.agent.Post(in) })
 	d.agent = agent.New(agent.Options{
-		Machine: agent.NewMachine(cfg.Timers, nil),
-		Session: sess,
-		Join:    &agent.JoinRequested{Channel: cfg.Channel, UID: cfg.UID, Token: cfg.Token},
-		Logger:  log,
+		Machine:   agent.NewMachine(cfg.Timers, nil),
+		Session:   sess,
+		Join:      &agent.JoinRequested{Channel: cfg.Channel, UID: cfg.UID, Token: cfg.Token},
+		Observers: []agent.Observer{d.notify},
+		Logger:    log,
+		Tick:      d.notify.tick,
+		TickEvery: d.notify.tickEvery(),
 	})
 	return d, nil
 }
 
+// stateDoc returns the current state document.
+func (d *daemon) stateDoc() any {
+	return stateDoc{Device: d.cfg.DeviceID, Version: version, StatusDoc: d.agent.Status().Document()}
+}
+
 // run runs the agent until ctx ends (a signal), then leaves.
 func (d *daemon) run(ctx context.Context) error {
+	ctl, err := listenControl(d.cfg.RuntimeDir, d.stateDoc, d.log)
+	if err != nil {
+		return err
+	}
+	defer ctl.close()
 	loop, stop := context.WithCancel(context.Background())
 	defer stop()
 	ended := make(chan error, 1)
 	go func() { ended <- d.agent.Run(loop) }()
+	if d.cfg.TokenFile != "" {
+		go watchToken(loop, d.cfg.TokenFile, d.cfg.Token, d.agent, d.log)
+	}
+	d.notify.ready()
 	select {
 	case err := <-ended:
 		return err
 	case <-ctx.Done():
 	}
+	d.notify.stopping()
 	d.log.Info("stopping: leaving the channel")
 	leave, cancel := context.WithTimeout(context.Background(), leaveTimeout)
 	defer cancel()

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// startDaemon runs the binary as systemd would, with extra environment,
+// and returns it once its log shows it is joining.
+func startDaemon(t *testing.T, env []string, extra ...string) (*exec.Cmd, *bufio.Scanner) {
+	t.Helper()
+	args := append([]string{"run", "--state-dir", t.TempDir(), "--runtime-dir", t.TempDir(), "--netwatch=false"}, good...)
+	cmd := exec.Command(binary, append(args, extra...)...)
+	cmd.Env = append(os.Environ(), env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	lines := bufio.NewScanner(stderr)
+	waitFor(t, lines, "state=CONNECTING")
+	go func() {
+		for lines.Scan() {
+		}
+	}()
+	return cmd, lines
+}
+
+// TestRun_SdNotify checks the sd_notify protocol against a real unixgram
+// NOTIFY_SOCKET: READY, STATUS on state changes, WATCHDOG pings from the
+// loop, STOPPING on SIGTERM.
+func TestRun_SdNotify(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "notify.sock")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	msgs := make(chan string, 100)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := conn.Read(buf)
+			if err != nil {
+				close(msgs)
+				return
+			}
+			msgs <- string(buf[:n])
+		}
+	}()
+	cmd, _ := startDaemon(t, []string{"NOTIFY_SOCKET=" + sock, "WATCHDOG_USEC=300000"})
+	var seen []string // Messages not yet matched; READY and STATUS may come in either order.
+	expect := func(prefix string) {
+		t.Helper()
+		deadline := time.After(10 * time.Second)
+		for {
+			for i, m := range seen {
+				if strings.HasPrefix(m, prefix) {
+					seen = append(seen[:i], seen[i+1:]...)
+					return
+				}
+			}
+			select {
+			case m := <-msgs:
+				seen = append(seen, m)
+			case <-deadline:
+				t.Fatalf("no %q on NOTIFY_SOCKET within 10 s (got %q)", prefix, seen)
+			}
+		}
+	}
+	expect("STATUS=CONNECTING (CONNECTING) channel lobby uid 1")
+	expect("READY=1")
+	for range 3 {
+		expect("WATCHDOG=1")
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	expect("STOPPING=1")
+	expect("STATUS=DISCONNECTED (LEAVE_CHANNEL)")
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v", err)
+	}
+}
+
+// TestStatus_ThroughTheControlSocket asks a running daemon for its state.
+func TestStatus_ThroughTheControlSocket(t *testing.T) {
+	rt := t.TempDir()
+	startDaemon(t, nil, "--runtime-dir", rt, "--device-id", "kiosk-7")
+	out, err := exec.Command(binary, "status", "--json", "--runtime-dir", rt).Output()
+	if err != nil {
+		t.Fatalf("status --json: %v", err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("status --json printed %q: %v", out, err)
+	}
+	for k, want := range map[string]any{"state": "CONNECTING", "state_code": 2.0, "channel": "lobby", "uid": 1.0, "device": "kiosk-7"} {
+		if doc[k] != want {
+			t.Errorf("%s = %v, want %v (doc %s)", k, doc[k], want, out)
+		}
+	}
+	text, err := exec.Command(binary, "status", "--runtime-dir", rt).Output()
+	if err != nil || !strings.Contains(string(text), "state:    CONNECTING (CONNECTING)") {
+		t.Errorf("status: %q, %v", text, err)
+	}
+}
+
+func TestStatus_NoAgent(t *testing.T) {
+	cmd := exec.Command(binary, "status", "--runtime-dir", t.TempDir())
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "no agent answers") {
+		t.Fatalf("status with no agent: %v, %q", err, out)
+	}
+}
