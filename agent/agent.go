@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"sync/atomic"
 	"time"
+
+	"github.com/edge-agent/edge-agent/netwatch"
 )
 
 // Options configure an Agent.
@@ -37,6 +39,7 @@ type Agent struct {
 	inputs  chan posted
 	done    chan struct{}
 	status  atomic.Pointer[Status]
+	links   atomic.Pointer[netwatch.Snapshot]
 	queues  []*queue
 	machine Machine
 }

@@ -67,7 +67,8 @@ func newDaemon(cfg config.Config, log *slog.Logger) (*daemon, error) {
 
 // stateDoc returns the current state document.
 func (d *daemon) stateDoc() any {
-	return stateDoc{Device: d.cfg.DeviceID, Version: version, StatusDoc: d.agent.Status().Document()}
+	return stateDoc{Device: d.cfg.DeviceID, Version: version, StatusDoc: d.agent.Status().Document(),
+		Links: linksDoc(d.agent.Links())}
 }
 
 // run runs the agent until ctx ends (a signal), then leaves.
@@ -81,6 +82,9 @@ func (d *daemon) run(ctx context.Context) error {
 	defer stop()
 	ended := make(chan error, 1)
 	go func() { ended <- d.agent.Run(loop) }()
+	if d.cfg.Netwatch {
+		defer startNetwatch(d.agent, d.log)()
+	}
 	if d.cfg.TokenFile != "" {
 		go watchToken(loop, d.cfg.TokenFile, d.cfg.Token, d.agent, d.log)
 	}

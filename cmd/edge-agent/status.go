@@ -19,6 +19,8 @@ type stateDoc struct {
 	Device  string `json:"device"`
 	Version string `json:"version"`
 	agent.StatusDoc
+	// Links is the kernel's view of the network interfaces (netwatch).
+	Links []linkDoc `json:"links"`
 }
 
 // status prints the running agent's state, read through the control socket.
@@ -53,10 +55,20 @@ func printStatus(w io.Writer, d stateDoc) error {
 	for i, p := range d.Peers {
 		peers[i] = fmt.Sprint(p)
 	}
-	_, err := fmt.Fprintf(w, "state:    %s (%s) since %s\nchannel:  %s\nuid:      %d\npeers:    %s\nnetwork:  %s\ndevice:   %s (edge-agent %s)\n",
+	_, err := fmt.Fprintf(w, "state:    %s (%s) since %s\nchannel:  %s\nuid:      %d\npeers:    %s\nnetwork:  %s\nlink:     %s\ndevice:   %s (edge-agent %s)\n",
 		d.State, d.Reason, d.Since.Format(time.RFC3339), d.Channel, d.UID,
-		orNone(strings.Join(peers, ", ")), d.NetworkType, d.Device, d.Version)
+		orNone(strings.Join(peers, ", ")), d.NetworkType, linkInUse(d.Links), d.Device, d.Version)
 	return err
+}
+
+// linkInUse describes the interface of the path in use.
+func linkInUse(links []linkDoc) string {
+	for _, l := range links {
+		if l.InUse {
+			return fmt.Sprintf("%s (%s) %s", l.Name, l.Type, strings.Join(l.Addrs, " "))
+		}
+	}
+	return "none"
 }
 
 func orNone(s string) string {
