@@ -109,6 +109,8 @@ type RenewToken struct {
 
 // TokenRenewed accepts a RenewToken.
 type TokenRenewed struct {
+	// TokenExpiry is the new expiry in Unix seconds, 0 if none (a server
+	// that checks no tokens).
 	TokenExpiry int64 `json:"token_expiry"`
 }
 

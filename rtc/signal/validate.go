@@ -172,8 +172,14 @@ func (m *RenewToken) Validate() error {
 	return nil
 }
 
-// Validate implements Body.
-func (m *TokenRenewed) Validate() error { return validExpiry(TypeTokenRenewed, m.TokenExpiry) }
+// Validate implements Body. TokenExpiry 0 means the server checks no
+// tokens (--insecure) and the session has no expiry.
+func (m *TokenRenewed) Validate() error {
+	if m.TokenExpiry < 0 {
+		return refuse(CodeMalformed, TypeTokenRenewed, "token_expiry must be Unix seconds, or 0 for none")
+	}
+	return nil
+}
 
 // Validate implements Body.
 func (m *TokenWillExpire) Validate() error { return validExpiry(TypeTokenWillExpire, m.TokenExpiry) }

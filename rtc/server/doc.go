@@ -1,0 +1,19 @@
+// Package server is the channel server, edge-channeld: it lets agents and
+// web pages join named channels, decides each user's presence from the
+// silence of its session (SPEC §2–§4), lets a restarted client resume its
+// session invisibly, and relays media between them with pion/webrtc as a
+// selective forwarding unit (each publisher's tracks forwarded, never mixed).
+//
+// New returns a *Server, an http.Handler that serves the signalling
+// WebSocket (/ws, protocol in ../signal/PROTOCOL.md), GET /healthz,
+// GET /api/v1/channels, GET /metrics, POST .../kick for administrators, and
+// whatever Options.Page serves at /.
+//
+// Concurrency: each channel has one lock that owns its presence (sessions,
+// silence timers, destroy timer) and its forwarding table; timers are
+// time.AfterFunc, so presence logic runs under testing/synctest. Every
+// PeerConnection is driven by one goroutine of its own (peer.go); signalling
+// connections have a reader (the HTTP handler goroutine) and a writer.
+// Nothing blocks while holding a channel lock: messages to clients and work
+// for PeerConnections are queued.
+package server

@@ -1,0 +1,57 @@
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"slices"
+
+	"github.com/pion/ice/v4"
+	"github.com/pion/interceptor"
+	"github.com/pion/webrtc/v4"
+)
+
+// newWebRTCAPI builds the pion API shared by every PeerConnection: default
+// codecs and interceptors (NACK, RTCP reports, TWCC), and the ICE settings.
+func newWebRTCAPI(o ICEOptions, log *slog.Logger) (*webrtc.API, error) {
+	me := &webrtc.MediaEngine{}
+	if err := me.RegisterDefaultCodecs(); err != nil {
+		return nil, fmt.Errorf("register codecs: %w", err)
+	}
+	ir := &interceptor.Registry{}
+	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
+		return nil, fmt.Errorf("register interceptors: %w", err)
+	}
+	se, err := settingEngine(o, log)
+	if err != nil {
+		return nil, err
+	}
+	return webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir),
+		webrtc.WithSettingEngine(se)), nil
+}
+
+func settingEngine(o ICEOptions, log *slog.Logger) (webrtc.SettingEngine, error) {
+	se := webrtc.SettingEngine{LoggerFactory: pionLoggerFactory{log: log.With("component", "pion")}}
+	if o.UDPPortMin != 0 || o.UDPPortMax != 0 {
+		if err := se.SetEphemeralUDPPortRange(o.UDPPortMin, o.UDPPortMax); err != nil {
+			return se, fmt.Errorf("udp ports %d-%d: %w", o.UDPPortMin, o.UDPPortMax, err)
+		}
+	}
+	if len(o.PublicIPs) > 0 {
+		for _, ip := range o.PublicIPs {
+			if net.ParseIP(ip) == nil {
+				return se, fmt.Errorf("public ip %q: not an IP address", ip)
+			}
+		}
+		se.SetNAT1To1IPs(o.PublicIPs, webrtc.ICECandidateTypeHost)
+	}
+	se.SetIncludeLoopbackCandidate(o.Loopback)
+	// mDNS hides host addresses behind .local names for browsers' privacy;
+	// a server wants to be found, and it would need a multicast socket.
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6})
+	if len(o.Interfaces) > 0 {
+		se.SetInterfaceFilter(func(name string) bool { return slices.Contains(o.Interfaces, name) })
+	}
+	return se, nil
+}
