@@ -36,7 +36,7 @@ type Options struct {
 type Agent struct {
 	opts    Options
 	log     *slog.Logger
-	inputs  chan posted
+	inbox   inbox
 	done    chan struct{}
 	status  atomic.Pointer[Status]
 	links   atomic.Pointer[netwatch.Snapshot]
@@ -65,7 +65,7 @@ func New(opts Options) *Agent {
 		opts.DrainTimeout = 2 * time.Second
 	}
 	a := &Agent{opts: opts, log: opts.Logger.With("component", "agent"), machine: opts.Machine,
-		inputs: make(chan posted, 64), done: make(chan struct{})}
+		inbox: newInbox(), done: make(chan struct{})}
 	st := NewStatus(time.Now())
 	a.status.Store(&st)
 	return a
@@ -74,8 +74,9 @@ func New(opts Options) *Agent {
 // Status returns the latest status. Safe from any goroutine.
 func (a *Agent) Status() Status { return *a.status.Load() }
 
-// Post hands the loop an input. It is safe from any goroutine and returns
-// ErrStopped, without blocking, once the loop has ended.
+// Post hands the loop an input. It never blocks, so it is safe from any
+// goroutine, a session's callbacks included; it returns ErrStopped once the
+// loop has ended.
 func (a *Agent) Post(in Input) error {
 	return a.post(posted{in: in})
 }
@@ -103,12 +104,8 @@ func (a *Agent) post(p posted) error {
 		return ErrStopped
 	default:
 	}
-	select {
-	case a.inputs <- p:
-		return nil
-	case <-a.done:
-		return ErrStopped
-	}
+	a.inbox.put(p)
+	return nil
 }
 
 // Run runs the loop until ctx ends. It then stops the session without
@@ -134,10 +131,12 @@ func (a *Agent) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case p := <-a.inputs:
-			a.step(ts, p.in)
-			if p.done != nil {
-				close(p.done)
+		case <-a.inbox.wake:
+			for _, p := range a.inbox.take() {
+				a.step(ts, p.in)
+				if p.done != nil {
+					close(p.done)
+				}
 			}
 		case f := <-ts.fires:
 			if ts.current(f) {

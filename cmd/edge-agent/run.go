@@ -10,6 +10,7 @@ import (
 
 	"github.com/edge-agent/edge-agent/agent"
 	"github.com/edge-agent/edge-agent/agent/config"
+	"github.com/edge-agent/edge-agent/rtc"
 )
 
 // leaveTimeout bounds the leave on SIGTERM: peers are told at once when the
@@ -44,6 +45,7 @@ type daemon struct {
 	cfg    config.Config
 	log    *slog.Logger
 	agent  *agent.Agent
+	sess   *rtc.Session
 	notify *notifier
 }
 
@@ -52,10 +54,14 @@ func newDaemon(cfg config.Config, log *slog.Logger) (*daemon, error) {
 		return nil, fmt.Errorf("state directory: %w", err)
 	}
 	d := &daemon{cfg: cfg, log: log, notify: newNotifier(log)}
-	sess := newSession(cfg, log, func(in agent.Input) { d.agent.Post(in) })
+	sess, err := newSession(cfg, log, func(in agent.Input) { d.agent.Post(in) })
+	if err != nil {
+		return nil, err
+	}
+	d.sess = sess
 	d.agent = agent.New(agent.Options{
 		Machine:   agent.NewMachine(cfg.Timers, nil),
-		Session:   sess,
+		Session:   agent.RTCSession{S: sess},
 		Join:      &agent.JoinRequested{Channel: cfg.Channel, UID: cfg.UID, Token: cfg.Token},
 		Observers: []agent.Observer{d.notify},
 		Logger:    log,
@@ -78,6 +84,7 @@ func (d *daemon) run(ctx context.Context) error {
 		return err
 	}
 	defer ctl.close()
+	defer d.sess.Close()
 	loop, stop := context.WithCancel(context.Background())
 	defer stop()
 	ended := make(chan error, 1)

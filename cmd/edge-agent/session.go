@@ -1,27 +1,32 @@
 package main
 
 import (
-	"errors"
+	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/edge-agent/edge-agent/agent"
 	"github.com/edge-agent/edge-agent/agent/config"
+	"github.com/edge-agent/edge-agent/rtc"
 )
 
-// newSession returns the session the agent drives.
-func newSession(_ config.Config, _ *slog.Logger, post func(agent.Input)) agent.Session {
-	return noSession{post: post}
+// newSession returns the RTC session the agent drives; what it reports is
+// posted to the agent.
+func newSession(cfg config.Config, log *slog.Logger, post func(agent.Input)) (*rtc.Session, error) {
+	s, err := rtc.New(rtc.Config{
+		Server:   cfg.Server,
+		AppID:    cfg.AppID,
+		StateDir: cfg.StateDir,
+		Media:    cfg.Media,
+		Sink:     cfg.Sink,
+		Logger:   log,
+		Report: func(e rtc.Event) {
+			if in := agent.RTCInput(e); in != nil {
+				post(in)
+			}
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rtc session: %w", err)
+	}
+	return s, nil
 }
-
-// noSession stands in until the RTC session lands: every attempt fails, so
-// the daemon runs the timeline of a server it cannot reach.
-type noSession struct{ post func(agent.Input) }
-
-var errNoSession = errors.New("no RTC session in this build")
-
-func (s noSession) Join(agent.StartJoin)      { go s.post(agent.AttemptFailed{Err: errNoSession}) }
-func (s noSession) Reconnect(agent.Reconnect) { go s.post(agent.AttemptFailed{Err: errNoSession}) }
-func (noSession) Stop(agent.StopSession)      {}
-func (noSession) RenewToken(string)           {}
-func (noSession) LastData() time.Time         { return time.Time{} }
