@@ -1,0 +1,6 @@
+//go:build !unix
+
+package mqtt
+
+// lockDir does nothing where flock does not exist.
+func lockDir(string) (func(), error) { return func() {}, nil }
