@@ -43,7 +43,11 @@ func settingEngine(o ICEOptions, log *slog.Logger) (webrtc.SettingEngine, error)
 				return se, fmt.Errorf("public ip %q: not an IP address", ip)
 			}
 		}
-		se.SetNAT1To1IPs(o.PublicIPs, webrtc.ICECandidateTypeHost)
+		rule := webrtc.ICEAddressRewriteRule{External: o.PublicIPs, AsCandidateType: webrtc.ICECandidateTypeHost,
+			Mode: webrtc.ICEAddressRewriteReplace}
+		if err := se.SetICEAddressRewriteRules(rule); err != nil {
+			return se, fmt.Errorf("public ip: %w", err)
+		}
 	}
 	se.SetIncludeLoopbackCandidate(o.Loopback)
 	// mDNS hides host addresses behind .local names for browsers' privacy;

@@ -112,9 +112,3 @@ func (s *Server) enter() bool {
 	s.wg.Add(1)
 	return true
 }
-
-func (s *Server) isClosing() bool {
-	s.gmu.Lock()
-	defer s.gmu.Unlock()
-	return s.closing
-}
