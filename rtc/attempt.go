@@ -61,6 +61,11 @@ func (s *Session) finish(e Event) {
 	s.st.att = nil
 	s.log.Info("attempt done", "kind", a.kind, "elapsed", time.Since(a.started), "result", e)
 	s.report(e)
+	held := s.st.held
+	s.st.held = nil
+	for _, h := range held {
+		s.report(h)
+	}
 }
 
 // fail ends the running attempt as failed and drops its transport, so that

@@ -18,19 +18,19 @@ func (s *Session) onMessage(c *wsConn, b signal.Body) {
 		s.onJoined(m)
 	case *signal.PeerJoined:
 		s.st.peers[m.UID] = struct{}{}
-		s.report(PeerJoined{UID: m.UID})
+		s.notify(PeerJoined{UID: m.UID})
 	case *signal.PeerOffline:
 		delete(s.st.peers, m.UID)
-		s.report(PeerOffline{UID: m.UID, Reason: m.Reason.Code()})
+		s.notify(PeerOffline{UID: m.UID, Reason: m.Reason.Code()})
 	case *signal.Heartbeat: // Its arrival was all it had to say (LastData).
 	case *signal.Offer:
 		s.onOffer(m)
 	case *signal.Candidate:
 		s.onCandidate(m)
 	case *signal.TokenRenewed:
-		s.report(TokenAccepted{})
+		s.notify(TokenAccepted{})
 	case *signal.TokenWillExpire:
-		s.report(TokenWillExpire{})
+		s.notify(TokenWillExpire{})
 	case *signal.Kicked:
 		s.log.Warn("kicked by the server", "message", m.Message)
 		s.refuse(signal.ReasonBannedByServer, m.Message)
@@ -102,5 +102,21 @@ func (s *Session) onConnLost(c *wsConn, err error) {
 	}
 	if s.st.active {
 		s.report(Down{Err: err})
+	}
+}
+
+// notify reports news from the server. During a join or resume it waits
+// for the attempt's outcome, so that the agent hears of the session before
+// its news: peer events are then folded into Joined.Peers (and dropped if
+// the attempt fails), token events follow the outcome.
+func (s *Session) notify(e Event) {
+	if a := s.st.att; a == nil || a.kind == attemptICERestart {
+		s.report(e)
+		return
+	}
+	switch e.(type) {
+	case PeerJoined, PeerOffline:
+	default:
+		s.st.held = append(s.st.held, e)
 	}
 }

@@ -9,7 +9,9 @@ type Event interface{ event() }
 
 // Joined ends an attempt successfully: the session is joined and its
 // PeerConnection connected (after an ICE restart: connected again). Peers are
-// the uids present in the channel, as the server said. Resumed says the
+// the uids present in the channel, as the server said; peers that came or
+// went during a join or resume are folded in (no PeerJoined or PeerOffline
+// is reported for them before Joined). Resumed says the
 // server spliced this session into the one it held (peers saw nothing); it
 // is false for a fresh session, even when a resume was asked for.
 type Joined struct {

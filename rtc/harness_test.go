@@ -197,3 +197,51 @@ func eventually(t testing.TB, what string, cond func() bool) {
 func videoOf(c *client, uid uint32) TrackStats {
 	return c.Received()[fmt.Sprintf("u%d-video", uid)]
 }
+
+// packetLog records the packets a session receives (Config.OnPacket).
+type packetLog struct {
+	mu   sync.Mutex
+	pkts []Packet
+}
+
+func (l *packetLog) add(p Packet) {
+	l.mu.Lock()
+	l.pkts = append(l.pkts, p)
+	l.mu.Unlock()
+}
+
+// of returns the packets of track id.
+func (l *packetLog) of(track string) []Packet {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []Packet
+	for _, p := range l.pkts {
+		if p.Track == track {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// withPacketLog makes a client record its packets in l.
+func withPacketLog(l *packetLog) func(*Config) {
+	return func(c *Config) { c.OnPacket = l.add }
+}
+
+// peerNews returns the peer events about uid in events.
+func peerNews(events []timed, uid uint32) []timed {
+	var out []timed
+	for _, e := range events {
+		switch ev := e.Event.(type) {
+		case PeerJoined:
+			if ev.UID == uid {
+				out = append(out, e)
+			}
+		case PeerOffline:
+			if ev.UID == uid {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}

@@ -52,7 +52,7 @@ func (s *Session) reconnect(n int, iceRestart bool) {
 func (s *Session) stop(leave bool) {
 	if a := s.st.att; a != nil {
 		a.timer.Stop()
-		s.st.att = nil
+		s.st.att, s.st.held = nil, nil
 	}
 	if c := s.st.conn; leave && c != nil && s.st.joined {
 		s.send(&signal.Leave{})

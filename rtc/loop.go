@@ -29,6 +29,7 @@ type loopState struct {
 	newPC           bool                // the next offer is for a new PeerConnection
 	resumed         bool                // the last joined resumed the session
 	att             *attempt            // nil: no attempt running
+	held            []Event             // news held until the attempt ends (notify)
 
 	heartbeat time.Duration
 	hb        *time.Ticker

@@ -1,0 +1,93 @@
+package rtc
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/edge-agent/edge-agent/rtc/server"
+)
+
+// TestSession_KilledProcessResumesInvisibly: a process that ends without
+// leaving (Stop(false), Close) and a new one on the same state directory
+// resume the session: the watching peer sees no peer event, its track
+// keeps its SSRC with continuing sequence numbers, and the first frame
+// after the splice is a keyframe.
+func TestSession_KilledProcessResumesInvisibly(t *testing.T) {
+	srv := startServer(t, server.Options{})
+	var log packetLog
+	b := newClient(t, srv, 2, MediaNone, withPacketLog(&log))
+	a := newClient(t, srv, 1, MediaTest, nil)
+	b.joined(t, "lobby", true)
+	a.joined(t, "lobby", true)
+	eventually(t, "b receives a's video", func() bool { return videoOf(b, 1).Frames > 10 })
+	mark := time.Now()
+
+	a.Stop(false)
+	stopped := time.Now()
+	a.Close()
+	a2 := newClient(t, srv, 1, MediaTest, func(c *Config) { c.StateDir = a.dir })
+	j := a2.joined(t, "lobby", false)
+	rejoined := time.Now()
+	if !j.Resumed || len(j.Peers) != 1 || j.Peers[0] != 2 {
+		t.Fatalf("a2: %v, want resumed with peers [2]", j)
+	}
+	before := videoOf(b, 1).Frames
+	eventually(t, "b receives a2's video", func() bool { return videoOf(b, 1).Frames > before+30 })
+
+	if news := peerNews(b.rec.since(mark), 1); len(news) != 0 {
+		t.Errorf("b saw peer events about uid 1 across the resume: %v", news)
+	}
+	checkSplice(t, log.of("u1-video"), stopped.Add(rejoined.Sub(stopped)/2))
+	t.Logf("kill to rejoined: %v", rejoined.Sub(stopped))
+}
+
+// checkSplice checks a track's packets across a publisher's restart: the
+// first packet that arrived after split starts a keyframe, every packet
+// has the same SSRC, and sequence numbers continue.
+func checkSplice(t *testing.T, pkts []Packet, split time.Time) {
+	t.Helper()
+	first := -1
+	for i, p := range pkts {
+		if p.SSRC != pkts[0].SSRC {
+			t.Fatalf("packet %d: SSRC %#x, want %#x (the same downstream track)", i, p.SSRC, pkts[0].SSRC)
+		}
+		if first < 0 && p.At.After(split) {
+			first = i
+		}
+	}
+	if first <= 0 {
+		t.Fatalf("no packets on both sides of the splice (first after: %d of %d)", first, len(pkts))
+	}
+	if p := pkts[first]; !p.FrameStart || !p.Keyframe {
+		t.Errorf("first packet after the splice (seq %d): frame start %t, keyframe %t; want a keyframe's first packet", p.Seq, p.FrameStart, p.Keyframe)
+	}
+	gaps := 0
+	for i := 1; i < len(pkts); i++ {
+		if d := pkts[i].Seq - pkts[i-1].Seq; d != 1 {
+			gaps++
+			t.Logf("sequence jump at packet %d (splice at %d): %d → %d", i, first, pkts[i-1].Seq, pkts[i].Seq)
+			if d == 0 || d > 1000 {
+				t.Errorf("sequence numbers do not continue at packet %d: %d → %d", i, pkts[i-1].Seq, pkts[i].Seq)
+			}
+		}
+	}
+}
+
+// TestSession_CorruptStateJoinsAfresh: a state file that does not parse
+// means a fresh join, not a failure.
+func TestSession_CorruptStateJoinsAfresh(t *testing.T) {
+	srv := startServer(t, server.Options{})
+	a := newClient(t, srv, 1, MediaNone, nil)
+	if err := os.WriteFile(filepath.Join(a.dir, StateFile), []byte(`{"version":1,"server":`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if j := a.joined(t, "lobby", false); j.Resumed {
+		t.Fatalf("%v: want a fresh join", j)
+	}
+	st, err := loadState(a.dir)
+	if err != nil || st.Channel != "lobby" || st.UID != 1 {
+		t.Fatalf("state after the join: %+v, %v; want the new session", st, err)
+	}
+}
