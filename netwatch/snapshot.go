@@ -10,7 +10,8 @@ import (
 // Snapshot is the kernel's view of the network at one moment: every
 // interface not ignored by [Options.Ignore], and the default routes of the
 // main table. A Snapshot is a value: the monitor never changes one after
-// handing it out.
+// handing it out, and its slices are shared between the copies handed out,
+// so callers must not modify them either.
 type Snapshot struct {
 	// At is when the snapshot was read. [Diff] ignores it.
 	At time.Time
