@@ -182,11 +182,13 @@ func (m *Monitor) Close() error {
 	return m.closeErr
 }
 
-// Deltas returns the channel of changes. It is closed by Close. The
-// monitor never blocks on it: while a Delta waits for the consumer, a newer
-// change replaces it with a Delta from the last delivered snapshot to the
-// newest one (so a change that reverts before delivery is not reported,
-// and a TimeJumped flag is kept).
+// Deltas returns the channel of changes. It is closed by Close. Each
+// Delta's Old is the previous delivered Delta's New (the first one's is the
+// snapshot Start read), so a consumer that applies them in order is never
+// out of step. The monitor never blocks on the channel: while a Delta waits
+// for the consumer, a newer change replaces it with a Delta from the last
+// delivered snapshot to the newest one (so a change that reverts before
+// delivery is not reported, and a TimeJumped flag is kept).
 func (m *Monitor) Deltas() <-chan Delta { return m.deltas }
 
 // Snapshot returns the newest snapshot read, which may be newer than the

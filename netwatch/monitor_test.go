@@ -257,3 +257,22 @@ func TestMonitor_Lifecycle(t *testing.T) {
 		}
 	})
 }
+
+func TestMonitor_DeltasChain(t *testing.T) {
+	src := newFakeSource(onePath)
+	m, _ := startFake(t, src, Options{})
+	recv(t, src.watches, "subscription")
+	first := m.Snapshot()
+	prev := first
+	for i, s := range []Snapshot{carrierOff, onePath, renumbered, twoPaths} {
+		src.change(s)
+		d := recvDelta(t, m)
+		if !d.Old.Equal(prev) || !d.New.Equal(s) {
+			t.Fatalf("Delta %d: Old is not the previous New, or New is not the network", i)
+		}
+		if !d.Old.At.Equal(prev.At) {
+			t.Errorf("Delta %d: Old.At %v, want %v", i, d.Old.At, prev.At)
+		}
+		prev = d.New
+	}
+}
