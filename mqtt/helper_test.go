@@ -116,6 +116,14 @@ func startHelper(t *testing.T, url, dir, device string) *helperProc {
 	return h
 }
 
+// connected waits until the helper's reporter is connected and returns
+// its line "connected CONN_SEQ".
+func (h *helperProc) connected() string {
+	h.t.Helper()
+	h.send("connected")
+	return h.expect("connected", 15*time.Second)
+}
+
 func (h *helperProc) read(r io.Reader) {
 	defer close(h.done)
 	defer close(h.lines)

@@ -68,7 +68,7 @@ func (m *mosquitto) config(listener string) string {
 		conf += "allow_anonymous true\n"
 	}
 	// Unlimited queues: a test subscriber must see every message.
-	conf += "persistence false\nmax_queued_messages 0\nlog_dest stderr\nlog_type error\nlog_type warning\n"
+	conf += "persistence false\nmax_queued_messages 0\nlog_dest stderr\nlog_type error\n"
 	if os.Geteuid() == 0 {
 		conf += "user root\n" // else it drops to user mosquitto and cannot read t.TempDir()
 	}

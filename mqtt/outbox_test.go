@@ -91,7 +91,7 @@ func TestOutbox_MessageHasSeqAndTS(t *testing.T) {
 
 func TestOutbox_TornTailDropped(t *testing.T) {
 	tests := []struct {
-		name string
+		name   string
 		damage func(t *testing.T, path string, size int64)
 	}{
 		{"cut mid-record", func(t *testing.T, path string, size int64) {

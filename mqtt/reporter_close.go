@@ -82,4 +82,3 @@ func (r *Reporter) publishReply(topic string, payload []byte) {
 	}
 	c.client.Publish(topic, 1, false, payload)
 }
-

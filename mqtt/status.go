@@ -84,4 +84,3 @@ func (c *connCounter) next() (uint64, error) {
 	c.last = n
 	return n, nil
 }
-
