@@ -162,3 +162,32 @@ func TestSystem_OverflowResubscribesAndResyncs(t *testing.T) {
 	p.peerDown(t) // the new subscription works
 	waitFor(t, m, "path lost", lost)
 }
+
+// An IPv6-only path is usable once duplicate address detection has
+// finished: a tentative address does not count.
+func TestSystem_IPv6PathAfterDAD(t *testing.T) {
+	requireSystem(t)
+	dut, peer := newNS(t, "dut"), newNS(t, "peer")
+	p := addPath(t, dut, peer, 0, 100)
+	p.delRoute(t)
+	mustDo(t, "delete v4 address", dut.h.AddrDel(dut.link(t, p.dev), &netlink.Addr{IPNet: p.addr}))
+	m := startIn(t, dut, Options{}, nil)
+	if m.Snapshot().Path().Valid() {
+		t.Fatalf("path before IPv6 is configured: %+v", m.Snapshot().Path())
+	}
+
+	gw := &net.IPNet{IP: net.ParseIP("2001:db8:99::1"), Mask: net.CIDRMask(64, 128)}
+	mine := &net.IPNet{IP: net.ParseIP("2001:db8:99::2"), Mask: net.CIDRMask(64, 128)}
+	mustDo(t, "peer v6 address", peer.h.AddrAdd(peer.link(t, p.peerDev), &netlink.Addr{IPNet: gw}))
+	mustDo(t, "v6 address (tentative)", dut.h.AddrAdd(dut.link(t, p.dev), &netlink.Addr{IPNet: mine}))
+	mustDo(t, "v6 default route", dut.h.RouteAdd(&netlink.Route{
+		LinkIndex: dut.link(t, p.dev).Attrs().Index, Gw: gw.IP, Priority: 1024}))
+	added := time.Now()
+
+	d := waitFor(t, m, "IPv6 path usable", usableVia(p.dev))
+	want := netip.MustParseAddr("2001:db8:99::2")
+	if d.Path.Family != 6 || !slices.Equal(d.Path.Addrs, []netip.Addr{want}) || !d.PathRestored {
+		t.Errorf("IPv6 path: %+v, Delta %+v", d.Path, flagsOf(d))
+	}
+	t.Logf("usable %v after the address was added (duplicate address detection)", time.Since(added))
+}
