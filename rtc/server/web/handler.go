@@ -10,7 +10,6 @@ import (
 	"mime"
 	"net/http"
 	"path"
-	"strings"
 	"time"
 )
 
@@ -68,9 +67,10 @@ func load(fsys fs.FS) (map[string]asset, error) {
 		}
 		sum := sha256.Sum256(body)
 		a := asset{name: p, body: body, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
-		out["/"+p] = a
 		if p == "index.html" {
-			out["/"] = a
+			out["/"] = a // one address for the page: the one with the query
+		} else {
+			out["/"+p] = a
 		}
 		return nil
 	})
@@ -83,7 +83,7 @@ func load(fsys fs.FS) (map[string]asset, error) {
 // ServeHTTP implements http.Handler.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a, ok := h.assets[r.URL.Path]
-	if !ok || strings.HasSuffix(r.URL.Path, "/index.html") {
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+var updateScreenshot = flag.Bool("update-screenshot", false, "write screenshot.png (the README's picture of the page) from TestPage_VideoPlays")
+
+// pageEvent is one entry of window.edgeEvents (SPEC §6.2).
+type pageEvent struct {
+	Event string  `json:"event"`
+	UID   uint32  `json:"uid"`
+	T     float64 `json:"t"` // Date.now() in the page, ms
+}
+
+// videoState is what the tests read of one peer's <video>.
+type videoState struct {
+	Time   float64 `json:"t"` // currentTime, s
+	Width  int     `json:"w"`
+	Height int     `json:"h"`
+	Frames int     `json:"frames"` // getVideoPlaybackQuality().totalVideoFrames
+	Tag    string  `json:"tag"`    // the test's mark on the element, to recognise it
+}
+
+// videoOf returns the state of uid's video element, nil when there is none.
+func videoOf(p *page, uid uint32) *videoState {
+	return eval[*videoState](p, fmt.Sprintf(`(() => {
+		const v = document.querySelector('video[data-uid="%d"]');
+		if (!v) return null;
+		return {t: v.currentTime, w: v.videoWidth, h: v.videoHeight,
+			frames: v.getVideoPlaybackQuality().totalVideoFrames, tag: v.edgeTestTag || ''};
+	})()`, uid))
+}
+
+// tagVideo marks uid's video element, so that a later videoOf tells
+// whether it is still the same element.
+func tagVideo(p *page, uid uint32, tag string) {
+	eval[bool](p, fmt.Sprintf(`(() => {
+		const v = document.querySelector('video[data-uid="%d"]');
+		if (v) v.edgeTestTag = %q;
+		return !!v;
+	})()`, uid, tag))
+}
+
+// waitPlaying waits until uid's video shows frames past what before saw
+// (nil: from the start): at least half a second more of both currentTime
+// and decoded frames, and a picture size. It returns the state then.
+func waitPlaying(p *page, uid uint32, before *videoState, limit time.Duration) *videoState {
+	p.t.Helper()
+	var t0 float64
+	var f0 int
+	if before != nil {
+		t0, f0 = before.Time, before.Frames
+	}
+	waitFor(p, fmt.Sprintf("uid %d's video to play on (from t=%.2f s, %d frames)", uid, t0, f0), fmt.Sprintf(`(() => {
+		const v = document.querySelector('video[data-uid="%d"]');
+		return !!v && v.videoWidth > 0 && v.currentTime > %f + 0.5 &&
+			v.getVideoPlaybackQuality().totalVideoFrames > %d + 15;
+	})()`, uid, t0, f0), limit)
+	return videoOf(p, uid)
+}
+
+// events returns window.edgeEvents.
+func events(p *page) []pageEvent { return eval[[]pageEvent](p, `window.edgeEvents`) }
+
+// eventsOf returns the events of one uid, of one kind ("" for all).
+func eventsOf(p *page, uid uint32, kind string) []pageEvent {
+	var out []pageEvent
+	for _, e := range events(p) {
+		if e.UID == uid && (kind == "" || e.Event == kind) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// waitEvent waits until uid has at least n events of kind and returns the
+// nth.
+func waitEvent(p *page, uid uint32, kind string, n int, limit time.Duration) pageEvent {
+	p.t.Helper()
+	waitFor(p, fmt.Sprintf("%s #%d of uid %d", kind, n, uid), fmt.Sprintf(
+		`window.edgeEvents.filter(e => e.uid === %d && e.event === %q).length >= %d`, uid, kind, n), limit)
+	return eventsOf(p, uid, kind)[n-1]
+}
+
+// pageNow returns Date.now() in the page, in ms: the clock of edgeEvents.
+func pageNow(p *page) float64 { return eval[float64](p, `Date.now()`) }
+
+// setup starts a server, a publisher of uid in channel and the page
+// watching it, and waits until the video plays.
+func setup(t *testing.T, channel string, uid uint32) (*page, publisher) {
+	t.Helper()
+	srv := startServer(t)
+	p := openPage(t, srv.hs, channel)
+	waitFor(p, "the page to join", `document.getElementById('status').dataset.state === 'CONNECTED'`, waitLimit)
+	pub := publisher(newSessionPublisher(t, srv, channel, uid))
+	pub.Start(t)
+	waitEvent(p, uid, "stream-added", 1, waitLimit)
+	st := waitPlaying(p, uid, nil, waitLimit)
+	t.Logf("playing: %dx%d, t=%.2f s, %d frames", st.Width, st.Height, st.Time, st.Frames)
+	return p, pub
+}
+
+func TestPage_VideoPlays(t *testing.T) {
+	p, pub := setup(t, "lobby", 42)
+	before := videoOf(p, pub.UID())
+	after := waitPlaying(p, pub.UID(), before, waitLimit)
+	if after.Width != 640 || after.Height != 360 {
+		t.Errorf("picture %dx%d, want the clip's 640x360", after.Width, after.Height)
+	}
+	if got := events(p); len(got) != 1 || got[0].Event != "stream-added" || got[0].UID != pub.UID() {
+		t.Errorf("edgeEvents %+v, want one stream-added of uid %d", got, pub.UID())
+	}
+	if *updateScreenshot {
+		png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot: %v", err)
+		}
+		if err := os.WriteFile("screenshot.png", png, 0o644); err != nil {
+			t.Fatalf("screenshot: %v", err)
+		}
+	}
+}
