@@ -91,3 +91,56 @@ func TestSession_CorruptStateJoinsAfresh(t *testing.T) {
 		t.Fatalf("state after the join: %+v, %v; want the new session", st, err)
 	}
 }
+
+// TestSession_ResumeRejectedJoinsAfresh: a state file whose secret is
+// wrong gets RESUME_REJECTED from the server, and the session joins afresh
+// (still a success: Joined, not resumed).
+func TestSession_ResumeRejectedJoinsAfresh(t *testing.T) {
+	srv := startServer(t, server.Options{})
+	a := newClient(t, srv, 1, MediaNone, nil)
+	a.joined(t, "lobby", true)
+	a.Stop(false)
+	a.Close()
+	st, err := loadState(a.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.ResumeSecret = "not-the-secret"
+	if err := saveState(a.dir, st); err != nil {
+		t.Fatal(err)
+	}
+	a2 := newClient(t, srv, 1, MediaNone, func(c *Config) { c.StateDir = a.dir })
+	if j := a2.joined(t, "lobby", false); j.Resumed {
+		t.Fatalf("%v: want a fresh join", j)
+	}
+	if now, err := loadState(a.dir); err != nil || now.Session == st.Session {
+		t.Fatalf("state after the fresh join: %+v, %v; want a new session", now, err)
+	}
+}
+
+// TestSession_ForeignStateJoinsAfresh: a state file for another channel is
+// not resumed; the new session replaces it.
+func TestSession_ForeignStateJoinsAfresh(t *testing.T) {
+	srv := startServer(t, server.Options{})
+	a := newClient(t, srv, 1, MediaNone, nil)
+	a.joined(t, "elsewhere", true)
+	a.Stop(false)
+	if j := a.joined(t, "lobby", false); j.Resumed {
+		t.Fatalf("%v: want a fresh join", j)
+	}
+	if st, err := loadState(a.dir); err != nil || st.Channel != "lobby" {
+		t.Fatalf("state: %+v, %v; want lobby's session", st, err)
+	}
+}
+
+// TestSession_FreshJoinIgnoresState: Join with fresh set does not resume
+// even a valid state.
+func TestSession_FreshJoinIgnoresState(t *testing.T) {
+	srv := startServer(t, server.Options{})
+	a := newClient(t, srv, 1, MediaNone, nil)
+	a.joined(t, "lobby", true)
+	a.Stop(false)
+	if j := a.joined(t, "lobby", true); j.Resumed {
+		t.Fatalf("%v: want a fresh join", j)
+	}
+}
