@@ -54,10 +54,12 @@ type pionClient struct {
 
 	msgs      chan signal.Body // everything but heartbeats, offers and candidates
 	tracks    chan *webrtc.TrackRemote
+	ended     chan string      // ids of received tracks whose stream ended
 	packets   chan *rtp.Packet // RTP of every received track
 	plis      chan struct{}    // PLIs received for the published track
 	connected chan struct{}
 	done      chan struct{}
+	readDone  chan struct{} // closed when readLoop (the only user of pc's negotiation) ends
 	closeOnce sync.Once
 	wg        sync.WaitGroup
 }
@@ -91,7 +93,7 @@ func dialPion(t testing.TB, url string, publish bool) *pionClient {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &pionClient{t: t, ws: ws, pc: pc, msgs: make(chan signal.Body, 256), tracks: make(chan *webrtc.TrackRemote, 8),
+	c := &pionClient{t: t, ws: ws, pc: pc, msgs: make(chan signal.Body, 256), tracks: make(chan *webrtc.TrackRemote, 8), ended: make(chan string, 8),
 		packets: make(chan *rtp.Packet, 8192), plis: make(chan struct{}, 64), connected: make(chan struct{}), done: make(chan struct{})}
 	if publish {
 		c.pub, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "video", "cam")
@@ -102,7 +104,11 @@ func dialPion(t testing.TB, url string, publish bool) *pionClient {
 	c.hooks()
 	t.Cleanup(c.close)
 	c.hello = c.readHello()
-	c.goLoop(c.readLoop)
+	c.readDone = make(chan struct{})
+	c.goLoop(func() {
+		defer close(c.readDone)
+		c.readLoop()
+	})
 	c.goLoop(c.heartbeatLoop)
 	return c
 }
@@ -125,6 +131,7 @@ func (c *pionClient) hooks() {
 		for {
 			p, _, err := tr.ReadRTP()
 			if err != nil {
+				c.ended <- tr.ID()
 				return
 			}
 			select {
@@ -170,7 +177,7 @@ func (c *pionClient) readLoop() {
 		}
 		b, err := signal.Decode(msg)
 		if err != nil {
-			c.t.Errorf("server sent %s: %v", msg, err)
+			c.errorf("server sent %s: %v", msg, err)
 			return
 		}
 		switch m := b.(type) {
@@ -191,13 +198,13 @@ func (c *pionClient) readLoop() {
 // video transceiver the first time.
 func (c *pionClient) answer(sdp string) {
 	if err := c.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: sdp}); err != nil {
-		c.t.Errorf("set offer: %v", err)
+		c.errorf("set offer: %v", err)
 		return
 	}
 	if c.pub != nil && len(c.pc.GetSenders()) == 0 {
 		sender, err := c.pc.AddTrack(c.pub)
 		if err != nil {
-			c.t.Errorf("add track: %v", err)
+			c.errorf("add track: %v", err)
 			return
 		}
 		c.goLoop(func() { c.readPLIs(sender) })
@@ -207,10 +214,20 @@ func (c *pionClient) answer(sdp string) {
 		err = c.pc.SetLocalDescription(ans)
 	}
 	if err != nil {
-		c.t.Errorf("answer: %v", err)
+		c.errorf("answer: %v", err)
 		return
 	}
 	c.send(&signal.Answer{SDP: ans.SDP})
+}
+
+// errorf fails the test unless the client is being closed (a test that
+// ended while an offer was in flight).
+func (c *pionClient) errorf(format string, args ...any) {
+	select {
+	case <-c.done:
+	default:
+		c.t.Errorf(format, args...)
+	}
 }
 
 func (c *pionClient) readPLIs(sender *webrtc.RTPSender) {
@@ -282,12 +299,15 @@ func (c *pionClient) waitConnected() {
 	}
 }
 
-// close ends the client without leave (a kill).
+// close ends the client without leave (a kill). The PeerConnection is
+// closed after the read loop ends: pion creates an ICE agent on demand, and
+// one created by an answer after Close would never be closed.
 func (c *pionClient) close() {
 	c.closeOnce.Do(func() {
 		close(c.done)
 		_ = c.ws.Close()
-		_ = c.pc.Close()
+		<-c.readDone
+		_ = c.pc.GracefulClose()
 	})
 	c.wg.Wait()
 }

@@ -74,12 +74,11 @@ func (c *conn) enqueue(b signal.Body, final bool) {
 	}
 }
 
-// close ends the connection at once (queued messages are dropped).
+// close ends the connection at once (queued messages are dropped). It
+// never blocks, so it may be called under a channel lock: the writer
+// goroutine closes the transport (which writes a close frame).
 func (c *conn) close() {
-	c.once.Do(func() {
-		close(c.done)
-		_ = c.t.Close()
-	})
+	c.once.Do(func() { close(c.done) })
 }
 
 // closeAfterFlush closes the connection once the queued messages are written.
@@ -95,6 +94,7 @@ func (c *conn) closeAfterFlush() {
 // writeLoop writes queued messages and a heartbeat whenever nothing else
 // was written for one heartbeat interval.
 func (c *conn) writeLoop() {
+	defer c.t.Close()
 	hb := signal.MustEncode(&signal.Heartbeat{})
 	tick := time.NewTicker(c.srv.opts.Heartbeat)
 	defer tick.Stop()
@@ -130,11 +130,12 @@ func (c *conn) write(m outMsg) bool {
 // It is the reader goroutine.
 func (c *conn) serve() {
 	if !c.srv.track(c) {
-		c.close()
+		_ = c.t.Close()
 		return
 	}
 	defer c.finish()
 	if !c.srv.spawn(c.writeLoop) {
+		_ = c.t.Close()
 		return
 	}
 	joinTimer := time.AfterFunc(c.srv.opts.JoinTimeout, func() {

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,7 +12,7 @@ import (
 )
 
 // recvPackets returns the next n packets a client receives.
-func recvPackets(t *testing.T, c *pionClient, n int) []*rtp.Packet {
+func recvPackets(t testing.TB, c *pionClient, n int) []*rtp.Packet {
 	t.Helper()
 	out := make([]*rtp.Packet, 0, n)
 	deadline := time.After(waitLimit)
@@ -25,7 +27,7 @@ func recvPackets(t *testing.T, c *pionClient, n int) []*rtp.Packet {
 	return out
 }
 
-func nextTrack(t *testing.T, c *pionClient) *webrtc.TrackRemote {
+func nextTrack(t testing.TB, c *pionClient) *webrtc.TrackRemote {
 	t.Helper()
 	select {
 	case tr := <-c.tracks:
@@ -118,5 +120,74 @@ func checkContinuous(t *testing.T, pkts []*rtp.Packet) {
 		if d := int32(b.Timestamp - a.Timestamp); d <= 0 || d > 90000*int32(waitLimit/time.Second) {
 			t.Fatalf("packet %d: timestamp %d after %d", i, b.Timestamp, a.Timestamp)
 		}
+	}
+}
+
+// TestMedia_LateSubscriberAndLeave: a subscriber that joins after the
+// publisher gets its track in the first offer; when the publisher leaves,
+// the subscriber is told QUIT and the track ends.
+func TestMedia_LateSubscriberAndLeave(t *testing.T) {
+	_, url := startMediaServer(t, Options{})
+	pub := dialPion(t, url, true)
+	pub.doJoin(native(1), nil)
+	pub.waitConnected()
+	stop := make(chan struct{})
+	defer close(stop)
+	go pub.publishLoop(1, 1, stop)
+	// Wait until the server forwards the publisher's track.
+	waitUntil(t, func() bool { return len(pubKinds(t, url)) == 1 })
+
+	sub := dialPion(t, url, false)
+	if j := sub.doJoin(web(2), nil); len(j.Peers) != 1 || j.Peers[0].UID != 1 {
+		t.Fatalf("late subscriber joined with peers %+v", j.Peers)
+	}
+	if tr := nextTrack(t, sub); tr.ID() != "u1-video" {
+		t.Fatalf("track %s", tr.ID())
+	}
+	recvPackets(t, sub, 10)
+
+	pub.send(&signal.Leave{})
+	if m, ok := sub.nextMsg().(*signal.PeerOffline); !ok || m.UID != 1 || m.Reason != signal.OfflineQuit {
+		t.Fatalf("subscriber got %+v, want peer-offline QUIT", m)
+	}
+	select {
+	case id := <-sub.ended:
+		if id != "u1-video" {
+			t.Fatalf("track %s ended", id)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("the publisher's track did not end for the subscriber")
+	}
+}
+
+// pubKinds returns what uid 1 publishes, from the server's channel list.
+func pubKinds(t *testing.T, url string) []string {
+	t.Helper()
+	code, body := get(t, "http"+strings.TrimPrefix(strings.TrimSuffix(url, "/ws"), "ws")+"/api/v1/channels")
+	var doc struct {
+		Channels []ChannelInfo `json:"channels"`
+	}
+	if err := json.Unmarshal([]byte(body), &doc); code != 200 || err != nil {
+		t.Fatalf("channels: %d %v", code, err)
+	}
+	for _, ch := range doc.Channels {
+		for _, u := range ch.Users {
+			if u.UID == 1 {
+				return u.Publishing
+			}
+		}
+	}
+	return nil
+}
+
+// waitUntil polls cond every 10 ms until it holds or waitLimit passes.
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in time")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

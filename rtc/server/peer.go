@@ -48,7 +48,7 @@ func (p *peer) post(f func()) { p.q.post(f) }
 func (p *peer) close() {
 	p.post(func() {
 		if p.pc != nil {
-			if err := p.pc.Close(); err != nil {
+			if err := p.pc.GracefulClose(); err != nil {
 				p.log.Debug("close peer connection", "err", err)
 			}
 		}
