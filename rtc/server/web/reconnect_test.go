@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +53,6 @@ func TestPage_ReconnectsItsOwnSession(t *testing.T) {
 	if s := eval[string](p, `document.getElementById('status').dataset.state`); s != "CONNECTED" {
 		t.Errorf("state %s after the resume, want CONNECTED", s)
 	}
-	_ = fmt.Sprint()
 }
 
 // TestPage_KeyboardJoin: the form works from the keyboard alone; a bad
@@ -65,7 +63,7 @@ func TestPage_KeyboardJoin(t *testing.T) {
 	if got := eval[string](p, `document.activeElement.id`); got != "channel" {
 		t.Fatalf("focus on %q at load, want the channel field", got)
 	}
-	err := chromedp.Do(p.ctx, chromedp.SendKeys("#channel", "bad name\r", chromedp.ByQuery))
+	err := chromedp.Do(p.ctx, chromedp.SendKeys(chromedp.ID("channel"), "bad name\r"))
 	if err != nil {
 		t.Fatalf("type: %v", err)
 	}
@@ -74,8 +72,8 @@ func TestPage_KeyboardJoin(t *testing.T) {
 		t.Errorf("focus on %q after the refusal, want the channel field", got)
 	}
 	err = chromedp.Do(p.ctx,
-		chromedp.SetValue("#channel", "", chromedp.ByQuery),
-		chromedp.SendKeys("#channel", "keys\r", chromedp.ByQuery))
+		chromedp.SetValue(chromedp.ID("channel"), ""),
+		chromedp.SendKeys(chromedp.ID("channel"), "keys\r"))
 	if err != nil {
 		t.Fatalf("type: %v", err)
 	}
@@ -83,7 +81,7 @@ func TestPage_KeyboardJoin(t *testing.T) {
 	if got := eval[string](p, `location.search`); !strings.Contains(got, "channel=keys") {
 		t.Errorf("URL query %q: want the channel, so that the page can be bookmarked", got)
 	}
-	err = chromedp.Do(p.ctx, chromedp.Focus("#leave-btn", chromedp.ByQuery), chromedp.KeyEvent("\r"))
+	err = chromedp.Do(p.ctx, chromedp.Focus(chromedp.ID("leave-btn")), chromedp.KeyEvent("\r"))
 	if err != nil {
 		t.Fatalf("leave: %v", err)
 	}
