@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -61,6 +62,14 @@ func helperLine(r *Reporter, f []string) bool {
 		for i := num(1); i <= num(2); i++ {
 			_ = r.Event(time.Now(), testDoc("event", i))
 		}
+	case "bigburst": // bigburst A B SIZE: events A..B, each padded to SIZE bytes
+		pad := strings.Repeat("x", num(3))
+		for i := num(1); i <= num(2); i++ {
+			_ = r.Event(time.Now(), json.RawMessage(fmt.Sprintf(`{"event":"onUserJoined","remote_uid":%d,"pad":%q}`, i, pad)))
+		}
+	case "mem":
+		b, _ := json.Marshal(readMem())
+		fmt.Println("mem", string(b))
 	case "state":
 		_ = r.State(time.Now(), json.RawMessage(`{"state":"`+f[1]+`"}`))
 	case "sync":
@@ -78,6 +87,34 @@ func helperLine(r *Reporter, f []string) bool {
 		return true
 	}
 	return false
+}
+
+// memFigures are a process's memory figures: the live Go heap after a GC,
+// and the resident set now and at its peak, from /proc/self/status.
+type memFigures struct {
+	HeapLive uint64 `json:"heap_live"`
+	RSS      uint64 `json:"rss"`
+	HWM      uint64 `json:"hwm"`
+}
+
+func readMem() memFigures {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	f := memFigures{HeapLive: ms.HeapInuse}
+	raw, _ := os.ReadFile("/proc/self/status")
+	for _, l := range strings.Split(string(raw), "\n") {
+		fs := strings.Fields(l)
+		if len(fs) >= 2 && (fs[0] == "VmRSS:" || fs[0] == "VmHWM:") {
+			kb, _ := strconv.ParseUint(fs[1], 10, 64)
+			if fs[0] == "VmRSS:" {
+				f.RSS = kb << 10
+			} else {
+				f.HWM = kb << 10
+			}
+		}
+	}
+	return f
 }
 
 // testDoc is an event document for the tests: kind "event" is an ordinary

@@ -67,8 +67,11 @@ func (m *mosquitto) config(listener string) string {
 	if listener == "" {
 		conf += "allow_anonymous true\n"
 	}
-	// Unlimited queues: a test subscriber must see every message.
-	conf += "persistence false\nmax_queued_messages 0\nlog_dest stderr\nlog_type error\n"
+	// Persistence keeps the test subscriber's session (and its queue)
+	// across a broker restart, as a real console's persistent session
+	// would; unlimited queues so that it misses nothing.
+	conf += "persistence true\npersistence_location " + m.dir + "/\nmax_queued_messages 0\n"
+	conf += "log_dest stderr\nlog_type error\n"
 	if os.Geteuid() == 0 {
 		conf += "user root\n" // else it drops to user mosquitto and cannot read t.TempDir()
 	}

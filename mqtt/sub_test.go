@@ -21,7 +21,8 @@ type received struct {
 
 // testSub is a console stand-in: a paho client that reconnects by itself,
 // subscribes to filters (QoS 1) after every connect, and records
-// everything it receives.
+// everything it receives. Its session is persistent (clean session off),
+// so messages published while it reconnects are queued for it.
 type testSub struct {
 	c          paho.Client
 	mu         sync.Mutex
@@ -36,7 +37,8 @@ func newSub(t testing.TB, b Broker, filters ...string) *testSub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.SetAutoReconnect(true).SetMaxReconnectInterval(200 * time.Millisecond).SetConnectRetry(true).
+	// A persistent session: what is published while it reconnects waits.
+	o.SetCleanSession(false).SetAutoReconnect(true).SetMaxReconnectInterval(200 * time.Millisecond).SetConnectRetry(true).
 		SetConnectRetryInterval(200 * time.Millisecond)
 	o.SetOnConnectHandler(func(c paho.Client) {
 		for _, f := range filters {
