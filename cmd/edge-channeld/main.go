@@ -1,6 +1,7 @@
 // Command edge-channeld is the channel server (SPEC §6.2): agents and web
 // pages join its channels; it decides presence from silence, lets killed
-// agents resume invisibly, and relays media.
+// agents resume invisibly, and relays media. It serves the viewer page
+// (package rtc/server/web) at /?channel=NAME.
 //
 // Usage:
 //

@@ -124,6 +124,14 @@ func TestServe_StartsAndStops(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("healthz: %s", resp.Status)
 	}
+	resp, err = http.Get("http://" + addr + "/?channel=lobby")
+	if err != nil {
+		t.Fatalf("page: %v", err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("page: %s %s", resp.Status, resp.Header.Get("Content-Type"))
+	}
 	cancel()
 	select {
 	case code := <-done:

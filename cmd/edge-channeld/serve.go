@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/edge-agent/edge-agent/rtc/server"
+	"github.com/edge-agent/edge-agent/rtc/server/web"
 )
 
 // shutdownTimeout bounds the graceful part of a stop: HTTP requests in
@@ -102,7 +103,8 @@ func (f *serveFlags) options(stderr io.Writer) (server.Options, error) {
 		Insecure: f.insecure, OfflineAfter: f.offlineAfter, WebOfflineAfter: f.webOfflineAfter,
 		DestroyAfter: f.destroyAfter, Heartbeat: f.heartbeat, MaxUsers: f.maxUsers,
 		JoinRate: f.joinRate, JoinBurst: f.joinBurst,
-		ICE: server.ICEOptions{Loopback: f.loopback, PublicIPs: splitList(f.publicIP), Interfaces: splitList(f.interfaces)},
+		ICE:  server.ICEOptions{Loopback: f.loopback, PublicIPs: splitList(f.publicIP), Interfaces: splitList(f.interfaces)},
+		Page: web.Handler(),
 	}
 	if err := f.checkDurations(); err != nil {
 		return o, err

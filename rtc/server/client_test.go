@@ -55,6 +55,7 @@ type pionClient struct {
 	msgs      chan signal.Body // everything but heartbeats, offers and candidates
 	tracks    chan *webrtc.TrackRemote
 	ended     chan string      // ids of received tracks whose stream ended
+	offers    chan string      // SDP of every offer answered
 	packets   chan *rtp.Packet // RTP of every received track
 	plis      chan struct{}    // PLIs received for the published track
 	connected chan struct{}
@@ -93,7 +94,7 @@ func dialPion(t testing.TB, url string, publish bool) *pionClient {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &pionClient{t: t, ws: ws, pc: pc, msgs: make(chan signal.Body, 256), tracks: make(chan *webrtc.TrackRemote, 8), ended: make(chan string, 8),
+	c := &pionClient{t: t, ws: ws, pc: pc, msgs: make(chan signal.Body, 256), tracks: make(chan *webrtc.TrackRemote, 8), ended: make(chan string, 8), offers: make(chan string, 64),
 		packets: make(chan *rtp.Packet, 8192), plis: make(chan struct{}, 64), connected: make(chan struct{}), done: make(chan struct{})}
 	if publish {
 		c.pub, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "video", "cam")
@@ -218,6 +219,10 @@ func (c *pionClient) answer(sdp string) {
 		return
 	}
 	c.send(&signal.Answer{SDP: ans.SDP})
+	select {
+	case c.offers <- sdp:
+	default:
+	}
 }
 
 // errorf fails the test unless the client is being closed (a test that

@@ -191,3 +191,74 @@ func waitUntil(t *testing.T, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func nextOffer(t *testing.T, c *pionClient) string {
+	t.Helper()
+	select {
+	case sdp := <-c.offers:
+		return sdp
+	case <-time.After(waitLimit):
+		t.Fatal("no offer")
+		return ""
+	}
+}
+
+func iceUfrag(sdp string) string {
+	for _, line := range strings.Split(sdp, "\r\n") {
+		if v, ok := strings.CutPrefix(line, "a=ice-ufrag:"); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// TestMedia_RestartICE: restart-ice brings an offer with new ICE
+// credentials, and media keeps flowing.
+func TestMedia_RestartICE(t *testing.T) {
+	_, url := startMediaServer(t, Options{})
+	sub := dialPion(t, url, false)
+	sub.doJoin(native(2), nil)
+	first := nextOffer(t, sub)
+	pub := dialPion(t, url, true)
+	pub.doJoin(native(1), nil)
+	stop := make(chan struct{})
+	defer close(stop)
+	go pub.publishLoop(1, 1, stop)
+	nextTrack(t, sub)
+	nextOffer(t, sub) // the one that added the publisher's track
+	recvPackets(t, sub, 5)
+
+	sub.send(&signal.RestartICE{})
+	restarted := nextOffer(t, sub)
+	if a, b := iceUfrag(first), iceUfrag(restarted); a == "" || a == b {
+		t.Fatalf("ice-ufrag %q after restart, was %q", b, a)
+	}
+	for len(sub.packets) > 0 {
+		<-sub.packets
+	}
+	recvPackets(t, sub, 20)
+}
+
+// TestMedia_ResumedSubscriberGetsTracksAgain: a subscriber killed and
+// resumed gets a new PeerConnection with the publisher's track.
+func TestMedia_ResumedSubscriberGetsTracksAgain(t *testing.T) {
+	_, url := startMediaServer(t, Options{})
+	pub := dialPion(t, url, true)
+	pub.doJoin(native(1), nil)
+	stop := make(chan struct{})
+	defer close(stop)
+	go pub.publishLoop(1, 1, stop)
+	sub := dialPion(t, url, false)
+	sub.doJoin(native(2), nil)
+	nextTrack(t, sub)
+	sub.close()
+
+	sub2 := dialPion(t, url, false)
+	if j := sub2.doJoin(native(2), sub); !j.Resumed || len(j.Peers) != 1 {
+		t.Fatalf("resume: %+v", j)
+	}
+	if tr := nextTrack(t, sub2); tr.ID() != "u1-video" {
+		t.Fatalf("track %s", tr.ID())
+	}
+	recvPackets(t, sub2, 10)
+}
