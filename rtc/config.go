@@ -38,7 +38,8 @@ type Config struct {
 	// that UDP address), or MediaNone / "" (nothing).
 	Media string
 	// Sink, when set ("rtp://HOST:PORT"), receives every RTP packet of the
-	// other users' tracks over UDP, as it arrived.
+	// other users' tracks over UDP, as it arrived: video to PORT, audio to
+	// PORT+2 (the layout of an SDP file with two m-lines; see README.md).
 	Sink string
 	// ICE configures the ICE agent.
 	ICE ICEConfig

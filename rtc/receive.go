@@ -88,6 +88,10 @@ func (r *receiver) start(track *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 // read is the reader goroutine of one track.
 func (r *receiver) read(track *webrtc.TrackRemote, uid uint32, id string, vp8 bool) {
 	defer r.s.wg.Done()
+	sink := r.s.sink[0]
+	if track.Kind() == webrtc.RTPCodecTypeAudio {
+		sink = r.s.sink[1]
+	}
 	buf := make([]byte, 1500)
 	for {
 		n, _, err := track.Read(buf)
@@ -100,8 +104,8 @@ func (r *receiver) read(track *webrtc.TrackRemote, uid uint32, id string, vp8 bo
 		}
 		p.UID, p.Track, p.At = uid, id, time.Now()
 		r.count(p)
-		if r.s.sink != nil {
-			_, _ = r.s.sink.Write(buf[:n]) // Nobody listening is not our problem.
+		if sink != nil {
+			_, _ = sink.Write(buf[:n]) // Nobody listening is not our problem.
 		}
 		if r.s.cfg.OnPacket != nil {
 			r.s.cfg.OnPacket(p)

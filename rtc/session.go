@@ -25,7 +25,7 @@ type Session struct {
 	log      *slog.Logger
 	api      *webrtc.API
 	src      media.Source // nil: publishes nothing
-	sink     *net.UDPConn // nil: received media goes nowhere
+	sink     [2]*net.UDPConn // video, audio; nil: received media goes nowhere
 	recv     *receiver
 	q        *queue
 	lastData atomic.Int64 // Unix nanoseconds of the last data from the server
@@ -158,9 +158,11 @@ func (s *Session) openMedia() error {
 	if s.cfg.Sink == "" {
 		return nil
 	}
-	if s.sink, err = dialSink(s.cfg.Sink); err != nil {
-		s.closeMedia()
-		return err
+	for i := range s.sink {
+		if s.sink[i], err = dialSink(s.cfg.Sink, 2*i); err != nil {
+			s.closeMedia()
+			return err
+		}
 	}
 	return nil
 }
@@ -172,17 +174,24 @@ func (s *Session) closeMedia() {
 			s.log.Warn("media source: close", "err", err)
 		}
 	}
-	if s.sink != nil {
-		s.sink.Close()
+	for _, c := range s.sink {
+		if c != nil {
+			c.Close()
+		}
 	}
 }
 
-// dialSink opens the UDP socket that forwards received RTP to sink.
-func dialSink(sink string) (*net.UDPConn, error) {
+// dialSink opens a UDP socket that forwards received RTP to sink, its
+// port moved up by offset.
+func dialSink(sink string, offset int) (*net.UDPConn, error) {
 	addr, _ := parseRTPURL(sink) // validate checked it.
 	ua, err := net.ResolveUDPAddr("udp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("rtc sink %s: %w", addr, err)
+	}
+	ua.Port += offset
+	if ua.Port > 65535 {
+		return nil, fmt.Errorf("rtc sink %s: port %d+%d is too high", addr, ua.Port-offset, offset)
 	}
 	c, err := net.DialUDP("udp", nil, ua)
 	if err != nil {

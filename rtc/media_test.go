@@ -1,0 +1,79 @@
+package rtc
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/edge-agent/edge-agent/rtc/media"
+	"github.com/edge-agent/edge-agent/rtc/server"
+	"github.com/pion/rtp"
+)
+
+// TestSession_SinkGetsTheMedia: received video goes to the sink as RTP.
+func TestSession_SinkGetsTheMedia(t *testing.T) {
+	srv := startServer(t, server.Options{})
+	sink, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	b := newClient(t, srv, 2, MediaNone, func(c *Config) { c.Sink = fmt.Sprintf("rtp://%s", sink.LocalAddr()) })
+	a := newClient(t, srv, 1, MediaTest, nil)
+	b.joined(t, "lobby", true)
+	a.joined(t, "lobby", true)
+	_ = sink.SetReadDeadline(time.Now().Add(waitLimit))
+	buf := make([]byte, 1500)
+	for keyframes := 0; keyframes == 0; {
+		n, err := sink.Read(buf)
+		if err != nil {
+			t.Fatalf("sink: %v", err)
+		}
+		var p rtp.Packet
+		if err := p.Unmarshal(buf[:n]); err != nil {
+			t.Fatalf("sink got a packet that is not RTP: %v", err)
+		}
+		if _, key := media.ParsePayload(p.Payload); key {
+			keyframes++
+		}
+	}
+}
+
+// ffmpegFeed is the command README.md documents for --media rtp://.
+func ffmpegFeed(ctx context.Context, addr string) *exec.Cmd {
+	return exec.CommandContext(ctx, "ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
+		"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30",
+		"-c:v", "libvpx", "-b:v", "2M", "-deadline", "realtime", "-cpu-used", "8",
+		"-g", "30", "-keyint_min", "30", "-auto-alt-ref", "0", "-lag-in-frames", "0",
+		"-an", "-f", "rtp", "-payload_type", "96", "-pkt_size", "1200", "rtp://"+addr)
+}
+
+// TestSession_PublishesRTPFromFFmpeg: the documented ffmpeg command feeds
+// --media rtp://; the peer receives keyframes. Skipped without ffmpeg
+// (Debian: apt-get install ffmpeg).
+func TestSession_PublishesRTPFromFFmpeg(t *testing.T) {
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		t.Skip("ffmpeg is not installed")
+	}
+	srv := startServer(t, server.Options{})
+	probe, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)}) // Find a free port.
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := probe.LocalAddr().String()
+	probe.Close()
+	a := newClient(t, srv, 1, "rtp://"+addr, nil)
+	b := newClient(t, srv, 2, MediaNone, nil)
+	a.joined(t, "lobby", true)
+	b.joined(t, "lobby", true)
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := ffmpegFeed(ctx, addr)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); _ = cmd.Wait() }()
+	eventually(t, "b receives ffmpeg's keyframes", func() bool { return videoOf(b, 1).Keyframes >= 2 })
+}
