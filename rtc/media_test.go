@@ -51,13 +51,33 @@ func ffmpegFeed(ctx context.Context, addr string) *exec.Cmd {
 		"-an", "-f", "rtp", "-payload_type", "96", "-pkt_size", "1200", "rtp://"+addr)
 }
 
-// TestSession_PublishesRTPFromFFmpeg: the documented ffmpeg command feeds
-// --media rtp://; the peer receives keyframes. Skipped without ffmpeg
-// (Debian: apt-get install ffmpeg).
-func TestSession_PublishesRTPFromFFmpeg(t *testing.T) {
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg is not installed")
+// gstFeed is the GStreamer pipeline README.md documents, with a test
+// pattern.
+func gstFeed(ctx context.Context, addr string) *exec.Cmd {
+	host, port, _ := net.SplitHostPort(addr)
+	return exec.CommandContext(ctx, "gst-launch-1.0", "-q", "videotestsrc", "is-live=true",
+		"!", "videoconvert", "!", "videoscale", "!", "video/x-raw,width=640,height=360",
+		"!", "vp8enc", "deadline=1", "cpu-used=8", "target-bitrate=2000000", "keyframe-max-dist=30",
+		"!", "rtpvp8pay", "pt=96", "mtu=1200", "!", "udpsink", "host="+host, "port="+port)
+}
+
+// TestSession_PublishesRTPFromEncoders: the documented ffmpeg command and
+// GStreamer pipeline feed --media rtp://; the peer receives keyframes.
+// Each is skipped when its tool is not installed (Debian packages ffmpeg;
+// gstreamer1.0-tools and gstreamer1.0-plugins-good).
+func TestSession_PublishesRTPFromEncoders(t *testing.T) {
+	for name, feed := range map[string]func(context.Context, string) *exec.Cmd{"ffmpeg": ffmpegFeed, "gst-launch-1.0": gstFeed} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := exec.LookPath(name); err != nil {
+				t.Skipf("%s is not installed", name)
+			}
+			publishFrom(t, feed)
+		})
 	}
+}
+
+// publishFrom publishes what feed sends and checks that a peer gets it.
+func publishFrom(t *testing.T, feed func(context.Context, string) *exec.Cmd) {
 	srv := startServer(t, server.Options{})
 	probe, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)}) // Find a free port.
 	if err != nil {
@@ -70,10 +90,10 @@ func TestSession_PublishesRTPFromFFmpeg(t *testing.T) {
 	a.joined(t, "lobby", true)
 	b.joined(t, "lobby", true)
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := ffmpegFeed(ctx, addr)
+	cmd := feed(ctx, addr)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer func() { cancel(); _ = cmd.Wait() }()
-	eventually(t, "b receives ffmpeg's keyframes", func() bool { return videoOf(b, 1).Keyframes >= 2 })
+	eventually(t, "b receives the encoder's keyframes", func() bool { return videoOf(b, 1).Keyframes >= 2 })
 }
