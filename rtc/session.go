@@ -24,7 +24,7 @@ type Session struct {
 	url      string
 	log      *slog.Logger
 	api      *webrtc.API
-	src      media.Source // nil: publishes nothing
+	src      media.Source    // nil: publishes nothing
 	sink     [2]*net.UDPConn // video, audio; nil: received media goes nowhere
 	recv     *receiver
 	q        *queue
