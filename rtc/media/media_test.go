@@ -149,13 +149,13 @@ func (b *binding) CodecParameters() []webrtc.RTPCodecParameters {
 	}}
 }
 func (b *binding) HeaderExtensions() []webrtc.RTPHeaderExtensionParameter { return nil }
-func (b *binding) SSRC() webrtc.SSRC                                       { return 1234 }
-func (b *binding) SSRCRetransmission() webrtc.SSRC                         { return 0 }
-func (b *binding) SSRCForwardErrorCorrection() webrtc.SSRC                 { return 0 }
-func (b *binding) WriteStream() webrtc.TrackLocalWriter                    { return b }
-func (b *binding) ID() string                                              { return "fake" }
-func (b *binding) RTCPReader() interceptor.RTCPReader                      { return nil }
-func (b *binding) Write(p []byte) (int, error)                             { return len(p), nil }
+func (b *binding) SSRC() webrtc.SSRC                                      { return 1234 }
+func (b *binding) SSRCRetransmission() webrtc.SSRC                        { return 0 }
+func (b *binding) SSRCForwardErrorCorrection() webrtc.SSRC                { return 0 }
+func (b *binding) WriteStream() webrtc.TrackLocalWriter                   { return b }
+func (b *binding) ID() string                                             { return "fake" }
+func (b *binding) RTCPReader() interceptor.RTCPReader                     { return nil }
+func (b *binding) Write(p []byte) (int, error)                            { return len(p), nil }
 
 func (b *binding) WriteRTP(h *rtp.Header, payload []byte) (int, error) {
 	b.pkts <- rtp.Packet{Header: h.Clone(), Payload: bytes.Clone(payload)}
