@@ -20,7 +20,8 @@ func StartEmbeddedBroker(ctx context.Context, addr string, log *slog.Logger) (ur
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	log = log.With("component", "mqtt", "broker", "embedded")
+	// mochi logs every client disconnect as a warning; keep its errors.
+	log = slog.New(errorsOnly{log.Handler()}).With("component", "mqtt", "broker", "embedded")
 	srv := mochi.New(&mochi.Options{Logger: log})
 	if err := srv.AddHook(new(allowAll), nil); err != nil {
 		return "", nil, fmt.Errorf("embedded broker: %w", err)
@@ -68,3 +69,17 @@ func (*allowAll) OnConnectAuthenticate(*mochi.Client, packets.Packet) bool { ret
 
 // OnACLCheck allows every topic.
 func (*allowAll) OnACLCheck(*mochi.Client, string, bool) bool { return true }
+
+// errorsOnly passes on records at level Error and above.
+type errorsOnly struct{ slog.Handler }
+
+// Enabled is true for errors only.
+func (h errorsOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelError && h.Handler.Enabled(ctx, l)
+}
+
+// WithAttrs keeps the filter on derived handlers.
+func (h errorsOnly) WithAttrs(a []slog.Attr) slog.Handler { return errorsOnly{h.Handler.WithAttrs(a)} }
+
+// WithGroup keeps the filter on derived handlers.
+func (h errorsOnly) WithGroup(n string) slog.Handler { return errorsOnly{h.Handler.WithGroup(n)} }
