@@ -1,7 +1,9 @@
 package rtc
 
 import (
+	"bufio"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -143,4 +145,62 @@ func TestSession_FreshJoinIgnoresState(t *testing.T) {
 	if j := a.joined(t, "lobby", true); j.Resumed {
 		t.Fatalf("%v: want a fresh join", j)
 	}
+}
+
+// TestSession_SIGKILLedProcessResumesInvisibly: a real process publishing
+// the clip is killed with SIGKILL (no leave, no close of anything: the
+// kernel closes its sockets), and a new session on its state directory
+// resumes: the peer sees no peer event, the same track continues, the
+// first frame after the splice is a keyframe.
+func TestSession_SIGKILLedProcessResumesInvisibly(t *testing.T) {
+	srv := startServer(t, server.Options{})
+	var log packetLog
+	b := newClient(t, srv, 2, MediaNone, withPacketLog(&log))
+	b.joined(t, "lobby", true)
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), helperEnv+"=1", "RTC_HELPER_SERVER="+srv.url, "RTC_HELPER_DIR="+dir,
+		"RTC_HELPER_CHANNEL=lobby", "RTC_HELPER_UID=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	line := make(chan string, 1)
+	go func() {
+		l, _ := bufio.NewReader(out).ReadString('\n')
+		line <- l
+	}()
+	select {
+	case l := <-line:
+		if l != "joined\n" {
+			t.Fatalf("helper: %q", l)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("helper did not join")
+	}
+	eventually(t, "b receives the helper's video", func() bool { return videoOf(b, 1).Frames > 10 })
+	mark := time.Now()
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	killed := time.Now()
+
+	a := newClient(t, srv, 1, MediaTest, func(c *Config) { c.StateDir = dir })
+	j := a.joined(t, "lobby", false)
+	rejoined := time.Now()
+	if !j.Resumed {
+		t.Fatalf("%v: want resumed", j)
+	}
+	before := videoOf(b, 1).Frames
+	eventually(t, "b receives the new process's video", func() bool { return videoOf(b, 1).Frames > before+30 })
+	if news := peerNews(b.rec.since(mark), 1); len(news) != 0 {
+		t.Errorf("b saw peer events about uid 1 across the kill: %v", news)
+	}
+	checkSplice(t, log.of("u1-video"), killed.Add(rejoined.Sub(killed)/2))
+	t.Logf("SIGKILL to rejoined: %v", rejoined.Sub(killed))
 }
