@@ -1,0 +1,96 @@
+package systest_test
+
+import (
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/edge-agent/edge-agent/packaging/systest"
+)
+
+// kills is how many SIGKILLs each binary gets: enough for a p95.
+const kills = 20
+
+func TestAgentUnit_ActiveOnlyAfterReady(t *testing.T) {
+	c := bootWithAgentUnit(t, goBuild(t, binaries["standin"]))
+	const delay = 1500 * time.Millisecond
+	must(t, c.WriteFile("/etc/systemd/system/edge-agent.service.d/slow.conf",
+		[]byte("[Service]\nEnvironment=STANDIN_READY_AFTER="+delay.String()+"\n"), 0o644))
+	run(t, c, "systemctl", "daemon-reload")
+	run(t, c, "systemctl", "start", "--no-block", "edge-agent.service")
+	s := waitActive(t, c, 0)
+	if got := s.ActiveAt - s.ExecStart; got < delay {
+		t.Errorf("active %v after exec; READY=1 came only after %v", got, delay)
+	}
+	t.Logf("stand-in: exec → active %v (READY=1 sent after %v)", (s.ActiveAt - s.ExecStart).Round(time.Millisecond/10), delay)
+
+	run(t, c, "rm", "/etc/systemd/system/edge-agent.service.d/slow.conf")
+	run(t, c, "systemctl", "daemon-reload")
+	replaceBinary(t, c, goBuild(t, binaries["edge-agent"]))
+	s = waitActive(t, c, 0)
+	t.Logf("edge-agent: exec → READY %v", (s.ActiveAt - s.ExecStart).Round(time.Millisecond/10))
+	if st := run(t, c, "systemctl", "show", "-p", "StatusText", "edge-agent.service"); !strings.Contains(st, "CONNECTING") {
+		t.Errorf("STATUS= not passed on: %q", st)
+	}
+}
+
+func TestAgentUnit_KillIsRestarted(t *testing.T) {
+	c := bootWithAgentUnit(t, goBuild(t, binaries["standin"]))
+	run(t, c, "systemctl", "start", "edge-agent.service")
+	s := waitActive(t, c, 0)
+	// systemctl kill, as an operator would.
+	before := s.MainPID
+	run(t, c, "systemctl", "kill", "-s", "KILL", "edge-agent.service")
+	if s = waitActive(t, c, s.ActiveAt); s.MainPID == before {
+		t.Fatalf("not restarted: %+v", s)
+	}
+	for _, name := range []string{"standin", "edge-agent"} {
+		t.Run(name, func(t *testing.T) {
+			replaceBinary(t, c, goBuild(t, binaries[name]))
+			measureKills(t, c, kills)
+		})
+	}
+}
+
+// measureKills SIGKILLs the main process n times and prints kill → exec,
+// exec → READY and kill → READY.
+func measureKills(t *testing.T, c *systest.Container, n int) {
+	var toExec, toReady, execReady []time.Duration
+	s := waitActive(t, c, 0)
+	for range n {
+		at := signalMain(t, c, s, syscall.SIGKILL)
+		s = waitActive(t, c, at)
+		toExec = append(toExec, s.ExecStart-at)
+		toReady = append(toReady, s.ActiveAt-at)
+		execReady = append(execReady, s.ActiveAt-s.ExecStart)
+	}
+	figures(t, "kill → exec (RestartSec=100ms)", toExec)
+	figures(t, "exec → READY", execReady)
+	figures(t, "kill → READY", toReady)
+}
+
+// watchdogRounds is how many hangs each binary gets: each costs up to
+// WatchdogSec.
+const watchdogRounds = 4
+
+func TestAgentUnit_WatchdogKillsHung(t *testing.T) {
+	c := bootWithAgentUnit(t, goBuild(t, binaries["standin"]))
+	run(t, c, "systemctl", "start", "edge-agent.service")
+	for _, name := range []string{"standin", "edge-agent"} {
+		t.Run(name, func(t *testing.T) {
+			replaceBinary(t, c, goBuild(t, binaries[name]))
+			var toReady []time.Duration
+			s := waitActive(t, c, 0)
+			for range watchdogRounds {
+				at := signalMain(t, c, s, syscall.SIGSTOP)
+				s = waitActive(t, c, at)
+				toReady = append(toReady, s.ActiveAt-at)
+			}
+			figures(t, "SIGSTOP → READY (WatchdogSec=5s)", toReady)
+			if got := len(journalLines(t, c, "Failed with result 'watchdog'")); got < watchdogRounds {
+				t.Errorf("%d watchdog kills in the journal, want ≥ %d", got, watchdogRounds)
+			}
+		})
+	}
+}
