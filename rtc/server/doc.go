@@ -9,6 +9,14 @@
 // GET /api/v1/channels, GET /metrics, POST .../kick for administrators, and
 // whatever Options.Page serves at /.
 //
+// In-process use (tests, edge-agent demo): srv, err := New(Options{...});
+// serve it with httptest.NewServer(srv) or an http.Server; clients connect
+// to ws://HOST/ws; srv.Kick removes a uid (the client gets kicked, SPEC
+// BANNED_BY_SERVER); srv.Channels reports presence; srv.Close ends
+// everything. Options.SignallingOnly drops media so that presence tests run
+// under testing/synctest; for media on one machine set
+// Options.ICE.Loopback (and Interfaces: []string{"lo"}).
+//
 // Concurrency: each channel has one lock that owns its presence (sessions,
 // silence timers, destroy timer) and its forwarding table; timers are
 // time.AfterFunc, so presence logic runs under testing/synctest. Every

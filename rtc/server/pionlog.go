@@ -9,8 +9,9 @@ import (
 )
 
 // pionLoggerFactory routes pion's logs to slog, one "scope" attribute per
-// pion subsystem. pion's trace and debug output is very chatty (a line per
-// packet in places), so both go to slog's debug level only when enabled.
+// pion subsystem. pion's trace, debug and info output is chatty (state
+// changes of every connection, a line per packet in places), so it all goes
+// to slog's debug level (trace below it); warnings and errors keep theirs.
 type pionLoggerFactory struct {
 	log *slog.Logger
 }
