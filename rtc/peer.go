@@ -1,7 +1,6 @@
 package rtc
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -133,7 +132,8 @@ func (s *Session) onLocalCandidate(p *peer, c *webrtc.ICECandidate) {
 }
 
 // onPeerState follows the PeerConnection's state: connected completes a
-// join or resume and lets media flow; failed breaks the transport.
+// join or resume and lets media flow; failed or closed breaks the
+// transport.
 func (s *Session) onPeerState(p *peer, st webrtc.PeerConnectionState) {
 	if p != s.st.pc {
 		return
@@ -147,11 +147,13 @@ func (s *Session) onPeerState(p *peer, st webrtc.PeerConnectionState) {
 		if a := s.st.att; a != nil && a.kind != attemptICERestart && s.st.joined {
 			s.finish(Joined{Peers: s.st.peerList(), Resumed: s.st.resumed})
 		}
-	case webrtc.PeerConnectionStateFailed:
+	case webrtc.PeerConnectionStateFailed, webrtc.PeerConnectionStateClosed:
+		// Closed: the server closed it (DTLS close), as the session drops its
+		// PeerConnection before closing it itself.
 		if s.src != nil {
 			s.src.SetLive(false)
 		}
-		s.lost(errors.New("peer connection failed"))
+		s.lost(fmt.Errorf("peer connection %s", st))
 	}
 }
 
