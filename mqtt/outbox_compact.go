@@ -177,7 +177,8 @@ func (o *outbox) rewrite(keep []recIndex, floor uint64, tail ...byte) error {
 		_ = os.Remove(tmp.Name())
 		return fmt.Errorf("compact outbox: %w", err)
 	}
-	return o.swap(tmp, recs, size)
+	o.swap(tmp, recs, size)
+	return nil
 }
 
 // copyInto writes the new file's content and returns its index and size.
@@ -210,10 +211,9 @@ func (o *outbox) copyInto(dst *os.File, keep []recIndex, floor uint64, tail []by
 // swap makes f, already renamed into place, the outbox file. The temp
 // file's descriptor is kept: it now names outbox.log, and appends use
 // explicit offsets.
-func (o *outbox) swap(f *os.File, recs []recIndex, size int64) error {
+func (o *outbox) swap(f *os.File, recs []recIndex, size int64) {
 	if o.f != nil {
 		_ = o.f.Close()
 	}
 	o.f, o.recs, o.head, o.size = f, recs, 0, size
-	return nil
 }

@@ -16,14 +16,16 @@ import (
 func TestReporter_KillFiresWillThenHigherConnSeq(t *testing.T) {
 	m := startMosquitto(t, "")
 	b := Broker{URL: m.url("tcp")}
-	sub := newSub(t, b, topicStatus)
+	sub := newSub(t, b, topicStatus, topicEvents)
 	dir := t.TempDir()
 
 	h1 := startHelper(t, b.URL, dir, "dev1")
 	c1 := connSeqOf(t, h1.connected())
 	sub.waitOn(t, topicStatus, 5*time.Second, "online", hasStatus(true, c1))
+	h1.send("burst 1 300")
+	sub.waitOn(t, topicEvents, 10*time.Second, "300 events", lastSeqAtLeast(300))
 
-	killed := time.Now()
+	killed := time.Now() // within the ack file's 250 ms: some may be re-sent
 	h1.kill()
 	got := sub.waitOn(t, topicStatus, 5*time.Second, "the will", hasStatus(false, c1))
 	delay := got[len(got)-1].at.Sub(killed)
@@ -38,6 +40,8 @@ func TestReporter_KillFiresWillThenHigherConnSeq(t *testing.T) {
 		t.Fatalf("conn_seq after restart = %v, want > %v", c2, c1)
 	}
 	sub.waitOn(t, topicStatus, 5*time.Second, "online again", hasStatus(true, c2))
+	h2.send("event 301")
+	checkDelivery(t, sub.waitOn(t, topicEvents, 10*time.Second, "event 301", lastSeqAtLeast(301)), 301)
 }
 
 func connSeqOf(t *testing.T, line string) float64 {
