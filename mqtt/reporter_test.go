@@ -128,3 +128,56 @@ func TestOptions_Invalid(t *testing.T) {
 		t.Error("http:// accepted")
 	}
 }
+
+func TestReporter_FullOutboxGapExplained(t *testing.T) {
+	m := startMosquitto(t, "")
+	b := Broker{URL: m.url("tcp")}
+	sub := newSub(t, b, topicEvents)
+	m.stop()
+	r := startReporter(t, b, t.TempDir(), func(o *Options) { o.OutboxMaxEvents = 64 })
+	for i := 1; i <= 200; i++ {
+		kind := "event"
+		if i%10 == 0 {
+			kind = "transition"
+		}
+		_ = r.Event(time.Now(), testDoc(kind, i))
+	}
+	if err := r.Sync(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	last := r.Stats().LastSeq
+	subs := sub.subscribed.Load()
+	m.restart()
+	waitUntil(t, 10*time.Second, "subscriber back", func() bool { return sub.subscribed.Load() > subs })
+	got := sub.waitOn(t, topicEvents, 20*time.Second, "the backlog", lastSeqAtLeast(int(last)))
+
+	seen, explained, transitions := map[uint64]bool{}, map[uint64]bool{}, map[uint64]bool{}
+	for _, msg := range got {
+		var d struct {
+			Seq       uint64 `json:"seq"`
+			Event     string `json:"event"`
+			From      uint64 `json:"dropped_from"`
+			To        uint64 `json:"dropped_to"`
+			RemoteUID uint64 `json:"remote_uid"`
+		}
+		_ = json.Unmarshal(msg.payload, &d)
+		seen[d.Seq] = true
+		if d.Event == "onConnectionStateChanged" {
+			transitions[d.RemoteUID] = true
+		}
+		for s := d.From; d.Event == overflowEvent && s <= d.To; s++ {
+			explained[s] = true
+		}
+	}
+	for s := uint64(1); s <= last; s++ {
+		if !seen[s] && !explained[s] {
+			t.Errorf("seq %d neither delivered nor reported dropped", s)
+		}
+	}
+	for i := uint64(10); i <= 200; i += 10 {
+		if !transitions[i] {
+			t.Errorf("state transition %d dropped while ordinary events were droppable", i)
+		}
+	}
+	t.Logf("%d seqs given, %d delivered, %d inside reported dropped ranges", last, len(seen), len(explained))
+}
