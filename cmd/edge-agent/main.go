@@ -40,6 +40,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "run":
 		err = run(ctx, args, stderr)
+	case "demo":
+		err = demo(ctx, args, stdout, stderr)
 	case "status":
 		err = status(ctx, args, stdout)
 	case "version":

@@ -25,11 +25,19 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return usageError{err}
 	}
 	log := newLogger(cfg.LogLevel, stderr)
-	d, err := newDaemon(cfg, log)
+	d, err := newDaemon(cfg, log, daemonOptions{})
 	if err != nil {
 		return err
 	}
 	return d.run(ctx)
+}
+
+// daemonOptions are what the demo changes beyond the configuration.
+type daemonOptions struct {
+	// observers receive every callback besides the daemon's own.
+	observers []agent.Observer
+	// iceLoopback offers loopback candidates: everything on one machine.
+	iceLoopback bool
 }
 
 // newLogger returns the daemon's logger: text on stderr, which journald
@@ -49,12 +57,12 @@ type daemon struct {
 	notify *notifier
 }
 
-func newDaemon(cfg config.Config, log *slog.Logger) (*daemon, error) {
+func newDaemon(cfg config.Config, log *slog.Logger, opts daemonOptions) (*daemon, error) {
 	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
 		return nil, fmt.Errorf("state directory: %w", err)
 	}
 	d := &daemon{cfg: cfg, log: log, notify: newNotifier(log)}
-	sess, err := newSession(cfg, log, func(in agent.Input) { d.agent.Post(in) })
+	sess, err := newSession(cfg, log, opts.iceLoopback, func(in agent.Input) { d.agent.Post(in) })
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +71,7 @@ func newDaemon(cfg config.Config, log *slog.Logger) (*daemon, error) {
 		Machine:   agent.NewMachine(cfg.Timers, nil),
 		Session:   agent.RTCSession{S: sess},
 		Join:      &agent.JoinRequested{Channel: cfg.Channel, UID: cfg.UID, Token: cfg.Token},
-		Observers: []agent.Observer{d.notify},
+		Observers: append([]agent.Observer{d.notify}, opts.observers...),
 		Logger:    log,
 		Tick:      d.notify.tick,
 		TickEvery: d.notify.tickEvery(),
