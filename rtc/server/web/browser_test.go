@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,6 +89,7 @@ func newBrowser(t *testing.T) context.Context {
 type page struct {
 	t   *testing.T
 	ctx context.Context
+	srv *testServer // the server it was opened on, when setup made it
 }
 
 // openPage opens the viewer of channel on hs in a new browser.
@@ -97,7 +99,24 @@ func openPage(t *testing.T, hs *httptest.Server, channel string) *page {
 	if err := chromedp.Do(ctx, chromedp.Navigate(hs.URL+"/?channel="+channel)); err != nil {
 		t.Fatalf("open page: %v", err)
 	}
-	return &page{t: t, ctx: ctx}
+	p := &page{t: t, ctx: ctx}
+	t.Cleanup(p.dumpOnFailure)
+	return p
+}
+
+// dumpOnFailure logs the page's visible log when the test failed: what the
+// page saw, in its words.
+func (p *page) dumpOnFailure() {
+	if !p.t.Failed() {
+		return
+	}
+	lines, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll('#log li')].map(li => li.textContent)`))
+	if err != nil {
+		p.t.Logf("page log: %v", err)
+		return
+	}
+	p.t.Logf("page log:\n%s", strings.Join(lines, "\n"))
 }
 
 // eval evaluates a JavaScript expression in the page.

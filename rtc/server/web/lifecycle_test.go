@@ -49,6 +49,7 @@ func TestPage_ResumeIsInvisible(t *testing.T) {
 	if after.Tag != "before-kill" {
 		t.Fatalf("video element replaced (tag %q): the resumed video must continue in the same element", after.Tag)
 	}
+	continuous(t, before, after)
 	t.Logf("resumed %.0f ms after the kill; playing again %.2f s of currentTime later, %d frames more",
 		resumedAt-killedAt, after.Time-before.Time, after.Frames-before.Frames)
 	// Past the moment when a web peer would have been told (kill + 10 s).
@@ -56,9 +57,11 @@ func TestPage_ResumeIsInvisible(t *testing.T) {
 	if got := eventsOf(p, uid, ""); len(got) != 1 || got[0].Event != "stream-added" {
 		t.Fatalf("edgeEvents of uid %d: %+v, want only the first stream-added", uid, got)
 	}
-	if last := waitPlaying(p, uid, videoOf(p, uid), waitLimit); last.Tag != "before-kill" {
+	last := waitPlaying(p, uid, after, waitLimit)
+	if last.Tag != "before-kill" {
 		t.Fatalf("video element replaced (tag %q)", last.Tag)
 	}
+	continuous(t, after, last)
 }
 
 // TestPage_SilenceRemovesAndReturns: the publisher goes silent for 13 s;
@@ -93,6 +96,7 @@ func TestPage_SilenceRemovesAndReturns(t *testing.T) {
 	if after.Tag != "before-cut" {
 		t.Fatalf("video element replaced (tag %q): the element of uid %d must be reused", after.Tag, uid)
 	}
+	continuous(t, before, after)
 	if got := eventsOf(p, uid, ""); len(got) != 3 {
 		t.Fatalf("edgeEvents of uid %d: %+v, want added, removed, added", uid, got)
 	}
@@ -111,4 +115,33 @@ func TestPage_LeaveIsPeerLeave(t *testing.T) {
 		t.Fatalf("edgeEvents of uid %d: %+v, want stream-added then peer-leave", uid, got)
 	}
 	waitFor(p, "the tile to go", `!document.querySelector('video[data-uid="11"]')`, time.Second)
+}
+
+// TestPage_ReturnAfterSessionEnded: the publisher stays silent past the
+// server's 20 s, so its session ends; when it comes back (a resume the
+// server answers with a fresh session) the page logs stream-added and shows
+// the new track in the element the uid had (SPEC §3, second row).
+func TestPage_ReturnAfterSessionEnded(t *testing.T) {
+	p, pub := setup(t, "ended", 13)
+	uid := pub.UID()
+	tagVideo(p, uid, "first-session")
+	killedAt := pageNow(p)
+	pub.Kill(t)
+	waitEvent(p, uid, "stream-removed", 1, webOfflineAfter+waitLimit)
+	pause(t, ms(killedAt+21000-pageNow(p))) // past --offline-after (20 s)
+	before := videoOf(p, uid)
+	if before == nil {
+		t.Fatal("the tile of the ended session is gone: it must stay until peer-leave")
+	}
+	if pub.Resume(t) {
+		t.Fatal("the server resumed a session it should have ended at 20 s")
+	}
+	waitEvent(p, uid, "stream-added", 2, waitLimit)
+	after := waitPlaying(p, uid, before, waitLimit)
+	if after.Tag != "first-session" {
+		t.Fatalf("video element replaced (tag %q): the element of uid %d must be reused", after.Tag, uid)
+	}
+	if got := eventsOf(p, uid, ""); len(got) != 3 {
+		t.Fatalf("edgeEvents of uid %d: %+v, want added, removed, added", uid, got)
+	}
 }

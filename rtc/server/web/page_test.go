@@ -49,8 +49,10 @@ func tagVideo(p *page, uid uint32, tag string) {
 }
 
 // waitPlaying waits until uid's video shows frames past what before saw
-// (nil: from the start): at least half a second more of both currentTime
-// and decoded frames, and a picture size. It returns the state then.
+// (nil: from the start): half a second more of currentTime and 15 more
+// decoded frames, and a picture size. An element that reloaded (a new
+// track in place of an ended one) counts from zero again. It returns the
+// state then.
 func waitPlaying(p *page, uid uint32, before *videoState, limit time.Duration) *videoState {
 	p.t.Helper()
 	var t0 float64
@@ -60,10 +62,23 @@ func waitPlaying(p *page, uid uint32, before *videoState, limit time.Duration) *
 	}
 	waitFor(p, fmt.Sprintf("uid %d's video to play on (from t=%.2f s, %d frames)", uid, t0, f0), fmt.Sprintf(`(() => {
 		const v = document.querySelector('video[data-uid="%d"]');
-		return !!v && v.videoWidth > 0 && v.currentTime > %f + 0.5 &&
-			v.getVideoPlaybackQuality().totalVideoFrames > %d + 15;
+		if (!v) return false;
+		const reloaded = v.currentTime < %[2]f;
+		const t0 = reloaded ? 0 : %[2]f, f0 = reloaded ? 0 : %[3]d;
+		return v.videoWidth > 0 && v.currentTime > t0 + 0.5 &&
+			v.getVideoPlaybackQuality().totalVideoFrames > f0 + 15;
 	})()`, uid, t0, f0), limit)
 	return videoOf(p, uid)
+}
+
+// continuous fails the test if the element restarted between before and
+// after: a resumed publisher's video must just go on (no new stream).
+func continuous(t *testing.T, before, after *videoState) {
+	t.Helper()
+	if after.Time < before.Time || after.Frames < before.Frames {
+		t.Fatalf("the video restarted (t %.2f → %.2f s, frames %d → %d): a resume must not make a new stream",
+			before.Time, after.Time, before.Frames, after.Frames)
+	}
 }
 
 // events returns window.edgeEvents.
@@ -98,6 +113,7 @@ func setup(t *testing.T, channel string, uid uint32) (*page, publisher) {
 	t.Helper()
 	srv := startServer(t)
 	p := openPage(t, srv.hs, channel)
+	p.srv = srv
 	waitFor(p, "the page to join", `document.getElementById('status').dataset.state === 'CONNECTED'`, waitLimit)
 	pub := publisher(newSessionPublisher(t, srv, channel, uid))
 	pub.Start(t)
@@ -117,7 +133,24 @@ func TestPage_VideoPlays(t *testing.T) {
 	if got := events(p); len(got) != 1 || got[0].Event != "stream-added" || got[0].UID != pub.UID() {
 		t.Errorf("edgeEvents %+v, want one stream-added of uid %d", got, pub.UID())
 	}
+}
+
+// TestPage_TwoPublishersAndAPhone: two native peers each get a tile, in uid
+// order, both playing; on a phone-sized screen the tiles stack in one
+// column and nothing scrolls sideways. With -update-screenshot it writes
+// screenshot.png, the README's picture of the page.
+func TestPage_TwoPublishersAndAPhone(t *testing.T) {
+	p, first := setup(t, "two", 43)
+	second := newSessionPublisher(t, p.srv, "two", 42)
+	second.Start(t)
+	waitEvent(p, second.UID(), "stream-added", 1, waitLimit)
+	waitPlaying(p, second.UID(), nil, waitLimit)
+	waitPlaying(p, first.UID(), videoOf(p, first.UID()), waitLimit)
+	if got := eval[[]string](p, `[...document.querySelectorAll('#grid video')].map(v => v.dataset.uid)`); len(got) != 2 || got[0] != "42" {
+		t.Errorf("tiles %v, want 42 then 43", got)
+	}
 	if *updateScreenshot {
+		waitFor(p, "a steady frame rate", `[...document.querySelectorAll('#grid .stats')].every(s => parseInt(s.textContent.split('·')[1]) >= 25)`, waitLimit)
 		png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatalf("screenshot: %v", err)
@@ -125,5 +158,15 @@ func TestPage_VideoPlays(t *testing.T) {
 		if err := os.WriteFile("screenshot.png", png, 0o644); err != nil {
 			t.Fatalf("screenshot: %v", err)
 		}
+	}
+	if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(3), chromedp.EmulateMobile)); err != nil {
+		t.Fatalf("phone viewport: %v", err)
+	}
+	waitFor(p, "one column of tiles", `(() => {
+		const [a, b] = document.querySelectorAll('#grid .tile');
+		return b.getBoundingClientRect().top >= a.getBoundingClientRect().bottom;
+	})()`, waitLimit)
+	if w := eval[[]int](p, `[document.documentElement.scrollWidth, window.innerWidth]`); w[0] > w[1] {
+		t.Errorf("page %d px wide in a %d px phone screen: it scrolls sideways", w[0], w[1])
 	}
 }

@@ -26,6 +26,7 @@ func TestPage_ReconnectsItsOwnSession(t *testing.T) {
 		t.Fatalf("open page: %v", err)
 	}
 	p := &page{t: t, ctx: ctx}
+	t.Cleanup(p.dumpOnFailure)
 	secure := eval[bool](p, `window.isSecureContext && !!(window.crypto && crypto.subtle)`)
 	t.Logf("page at %s: secure context with crypto.subtle: %t", px.addr(), secure)
 	waitFor(p, "the page to join", `document.getElementById('status').dataset.state === 'CONNECTED'`, waitLimit)
@@ -71,9 +72,8 @@ func TestPage_KeyboardJoin(t *testing.T) {
 	if got := eval[string](p, `document.activeElement.id`); got != "channel" {
 		t.Errorf("focus on %q after the refusal, want the channel field", got)
 	}
-	err = chromedp.Do(p.ctx,
-		chromedp.SetValue(chromedp.ID("channel"), ""),
-		chromedp.SendKeys(chromedp.ID("channel"), "keys\r"))
+	eval[string](p, `document.getElementById('channel').value = ''`)
+	err = chromedp.Do(p.ctx, chromedp.SendKeys(chromedp.ID("channel"), "keys\r"))
 	if err != nil {
 		t.Fatalf("type: %v", err)
 	}

@@ -66,7 +66,7 @@
     const span = document.createElement('span');
     span.className = cls;
     span.textContent = text;
-    li.append(time, span);
+    li.append(time, ' ', span);
     ui.log.append(li);
     while (ui.log.children.length > LOG_MAX) ui.log.firstElementChild.remove();
     ui.log.scrollTop = ui.log.scrollHeight;
@@ -161,30 +161,23 @@
 
   // onTrack shows a downstream track in its peer's video element; the
   // stream id is u<uid> (PROTOCOL.md). The element is reused: a resumed
-  // publisher keeps its track, so nothing changes here at all.
+  // publisher keeps its track, so nothing changes here at all; a publisher
+  // whose session ended (20 s of silence) and who joins again gets a new
+  // track, shown in the element it had. A tile goes only at peer-leave: an
+  // offline camera stays on screen, dimmed, until it comes back or quits.
   function onTrack(ev) {
     const stream = ev.streams[0];
     const m = /^u(\d+)$/.exec(stream ? stream.id : '');
     if (!m) return;
     const uid = Number(m[1]);
     const tile = tileFor(uid);
+    // A track that replaces an ended one of the same uid joins the same
+    // MediaStream (same stream id on this PeerConnection): the element
+    // switches to it by itself.
     if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
     if (ev.track.kind === 'audio') tile.sound.hidden = false;
     tile.video.play().catch(() => {}); // autoplay is allowed: muted.
-    ev.track.addEventListener('ended', () => forgetIfGone(uid));
     refreshTile(uid);
-  }
-
-  // forgetIfGone removes the tile of a peer that is neither present nor
-  // sending any more (the server ended its session).
-  function forgetIfGone(uid) {
-    const p = st.peers.get(uid);
-    if (!p || p.present || !p.tile) return;
-    const s = p.tile.video.srcObject;
-    if (s && s.getTracks().some((t) => t.readyState === 'live')) return;
-    p.tile.el.remove();
-    st.peers.delete(uid);
-    updateEmpty();
   }
 
   // refreshTile reads the video's frame counter and shows its state.
