@@ -164,6 +164,12 @@ func (r *Reporter) State(ts time.Time, doc json.RawMessage) error {
 // is dropped when not connected. The periodic telemetry
 // (Options.TelemetryInterval, Options.Figures) needs no call.
 func (r *Reporter) Telemetry(ts time.Time, figures json.RawMessage) error {
+	r.mu.RLock()
+	closed := r.closed
+	r.mu.RUnlock()
+	if closed {
+		return ErrClosed
+	}
 	msg, err := telemetryMessage(ts, r.sess.sampleProcess(ts), figures)
 	if err != nil {
 		return fmt.Errorf("mqtt telemetry: %w", err)

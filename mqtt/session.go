@@ -14,7 +14,10 @@ import (
 // conn is one live connection to the broker. Each connection is its own
 // paho client: paho's automatic reconnect is off because the will (with
 // its conn_seq) is fixed when a client is made, and each attempt needs a
-// new conn_seq.
+// new conn_seq. paho's store stays in memory and clean sessions are used:
+// the outbox is the only durable queue, and re-sending after a reconnect
+// is the reporter's job, so paho never completes a token without a PUBACK
+// (its resume path does, see paho issue #563).
 type conn struct {
 	client  paho.Client
 	gen     uint64
