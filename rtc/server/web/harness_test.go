@@ -11,6 +11,7 @@ import (
 
 	"github.com/edge-agent/edge-agent/rtc"
 	"github.com/edge-agent/edge-agent/rtc/server"
+	"github.com/edge-agent/edge-agent/rtc/signal"
 )
 
 // This file is the server half of the test harness: a real channel server
@@ -22,18 +23,23 @@ type testServer struct {
 	wsURL string
 }
 
-// startServer starts an insecure channel server (SPEC §6.2 defaults for
-// every timer) serving Handler at "/", and stops it when the test ends.
-func startServer(t *testing.T) *testServer {
+// startServer starts a channel server (SPEC §6.2 defaults for every timer)
+// serving Handler at "/", and stops it when the test ends. It is insecure
+// (no tokens) unless apps are given.
+func startServer(t *testing.T, apps ...signal.AppSecrets) *testServer {
 	t.Helper()
-	srv, err := server.New(server.Options{
-		Insecure: true,
+	o := server.Options{
+		Insecure: len(apps) == 0,
 		Page:     Handler(),
 		// Loopback for the native publisher; the browser reaches the server
 		// on the host's own address (chromium gathers no loopback candidates).
 		ICE:    server.ICEOptions{Loopback: true},
 		Logger: testLogger(t, "server"),
-	})
+	}
+	if len(apps) > 0 {
+		o.Apps = apps[0]
+	}
+	srv, err := server.New(o)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}

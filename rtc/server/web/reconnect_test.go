@@ -1,11 +1,13 @@
 package web
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/edge-agent/edge-agent/rtc/signal"
 )
 
 // TestPage_ReconnectsItsOwnSession: the page's own connection is cut (its
@@ -86,4 +88,32 @@ func TestPage_KeyboardJoin(t *testing.T) {
 		t.Fatalf("leave: %v", err)
 	}
 	waitFor(p, "the page to leave", `document.getElementById('status').dataset.state === 'DISCONNECTED'`, waitLimit)
+}
+
+// TestPage_Token: on a server that checks tokens, a bad token fails the
+// join for good (FAILED, the reason shown, focus on the token field, no
+// retrying); the right token for the uid joins.
+func TestPage_Token(t *testing.T) {
+	secret := strings.Repeat("s", signal.MinSecretLen)
+	srv := startServer(t, signal.AppSecrets{"shop": secret})
+	p := openPage(t, srv.hs, "door&app=shop&uid=77&token=et1.shop.door.77.1.bad")
+	waitFor(p, "the refusal", `document.getElementById('status').dataset.state === 'FAILED'`, waitLimit)
+	if got := eval[string](p, `document.getElementById('form-error').textContent`); !strings.Contains(got, "INVALID_TOKEN") {
+		t.Errorf("error %q, want INVALID_TOKEN named", got)
+	}
+	if got := eval[string](p, `document.activeElement.id`); got != "token" {
+		t.Errorf("focus on %q, want the token field", got)
+	}
+	token, err := signal.MakeToken("shop", secret, "door", 77, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eval[string](p, fmt.Sprintf(`document.getElementById('token').value = %s`, jsString(token)))
+	if err := chromedp.Do(p.ctx, chromedp.SendKeys(chromedp.ID("token"), "\r")); err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+	waitFor(p, "the page to join", `document.getElementById('status').dataset.state === 'CONNECTED'`, waitLimit)
+	if got := eval[string](p, `document.getElementById('form-error').textContent`); got != "" {
+		t.Errorf("error %q still shown after joining", got)
+	}
 }

@@ -44,7 +44,7 @@
   // session id and resume secret once joined.
   const st = {
     cfg: null, sess: null, ws: null, gen: 0, nonce: '', attempt: 0, timer: 0,
-    lastIn: 0, lastOut: 0, pc: null, chain: Promise.resolve(), state: 'DISCONNECTED',
+    lastIn: 0, lastOut: 0, pc: null, early: [], chain: Promise.resolve(), state: 'DISCONNECTED',
     peers: new Map(), // uid → {present, tile}
   };
 
@@ -237,6 +237,9 @@
     ws.onmessage = (m) => {
       if (gen !== st.gen) return;
       st.lastIn = Date.now();
+      // Timers of a hidden tab may fire only once a second or less; the
+      // server's messages still arrive, so they clock the heartbeat too.
+      if (st.lastIn - st.lastOut >= HEARTBEAT_MS) send('heartbeat');
       let msg;
       try { msg = JSON.parse(m.data); } catch (e) { return; }
       st.chain = st.chain.then(() => handle(gen, msg)).catch((e) => note(`error: ${e.message || e}`));
