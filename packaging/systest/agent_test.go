@@ -95,12 +95,13 @@ func run(t *testing.T, c *systest.Container, args ...string) string {
 type unitState struct {
 	MainPID, NRestarts  string
 	ActiveState, Result string
-	ExecStart, ActiveAt time.Duration // CLOCK_MONOTONIC
+	// CLOCK_MONOTONIC: fork of the main process, READY=1, last WATCHDOG=1.
+	ExecStart, ActiveAt, Pinged time.Duration
 }
 
 func showAgent(ctx context.Context, c *systest.Container) (unitState, error) {
 	p, err := c.Show(ctx, "edge-agent.service", "MainPID", "NRestarts", "ActiveState", "Result",
-		"ExecMainStartTimestampMonotonic", "ActiveEnterTimestampMonotonic")
+		"ExecMainStartTimestampMonotonic", "ActiveEnterTimestampMonotonic", "WatchdogTimestampMonotonic")
 	if err != nil {
 		return unitState{}, err
 	}
@@ -108,7 +109,10 @@ func showAgent(ctx context.Context, c *systest.Container) (unitState, error) {
 	if s.ExecStart, err = systest.ParseMonotonic(p["ExecMainStartTimestampMonotonic"]); err != nil {
 		return s, err
 	}
-	s.ActiveAt, err = systest.ParseMonotonic(p["ActiveEnterTimestampMonotonic"])
+	if s.ActiveAt, err = systest.ParseMonotonic(p["ActiveEnterTimestampMonotonic"]); err != nil {
+		return s, err
+	}
+	s.Pinged, err = systest.ParseMonotonic(p["WatchdogTimestampMonotonic"])
 	return s, err
 }
 
@@ -126,6 +130,24 @@ func waitActive(t *testing.T, c *systest.Container, after time.Duration) unitSta
 	})
 	if err != nil {
 		t.Fatalf("%v (last state %+v)", err, s)
+	}
+	return s
+}
+
+// waitPing waits for a WATCHDOG=1 later than s's last one (systemd counts
+// READY=1 as the first) and returns the state that shows it.
+func waitPing(t *testing.T, c *systest.Container, s unitState) unitState {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	last := max(s.Pinged, s.ActiveAt)
+	err := systest.Poll(ctx, "a watchdog ping", func() (bool, error) {
+		var err error
+		s, err = showAgent(ctx, c)
+		return err == nil && s.Pinged > last, err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return s
 }

@@ -51,7 +51,34 @@ func TestAgentUnit_KillIsRestarted(t *testing.T) {
 			measureKills(t, c, kills)
 		})
 	}
+	// The price of the hardening: the same without the mount namespace and
+	// user namespace systemd builds between fork and exec.
+	t.Run("edge-agent unsandboxed", func(t *testing.T) {
+		must(t, c.WriteFile("/etc/systemd/system/edge-agent.service.d/unsandboxed.conf", []byte(unsandboxed), 0o644))
+		run(t, c, "systemctl", "daemon-reload")
+		run(t, c, "systemctl", "restart", "edge-agent.service")
+		measureKills(t, c, kills)
+	})
 }
+
+// unsandboxed turns off every option that needs a mount or user namespace.
+const unsandboxed = `[Service]
+PrivateUsers=no
+ProtectSystem=no
+ProtectHome=no
+PrivateTmp=no
+PrivateDevices=no
+PrivateIPC=no
+PrivateMounts=no
+ProtectKernelTunables=no
+ProtectKernelModules=no
+ProtectKernelLogs=no
+ProtectControlGroups=no
+ProtectClock=no
+ProtectHostname=no
+ProtectProc=default
+ProcSubset=all
+`
 
 // measureKills SIGKILLs the main process n times and prints kill → exec,
 // exec → READY and kill → READY.
@@ -80,14 +107,20 @@ func TestAgentUnit_WatchdogKillsHung(t *testing.T) {
 	for _, name := range []string{"standin", "edge-agent"} {
 		t.Run(name, func(t *testing.T) {
 			replaceBinary(t, c, goBuild(t, binaries[name]))
-			var toReady []time.Duration
+			var toReady, pingReady []time.Duration
 			s := waitActive(t, c, 0)
 			for range watchdogRounds {
+				// Hang right after a ping: the worst case, a full
+				// WatchdogSec of silence before systemd acts.
+				s = waitPing(t, c, s)
+				ping := s.Pinged
 				at := signalMain(t, c, s, syscall.SIGSTOP)
 				s = waitActive(t, c, at)
 				toReady = append(toReady, s.ActiveAt-at)
+				pingReady = append(pingReady, s.ActiveAt-ping)
 			}
-			figures(t, "SIGSTOP → READY (WatchdogSec=5s)", toReady)
+			figures(t, "last ping → READY (WatchdogSec=5s)", pingReady)
+			figures(t, "SIGSTOP → READY", toReady)
 			if got := len(journalLines(t, c, "Failed with result 'watchdog'")); got < watchdogRounds {
 				t.Errorf("%d watchdog kills in the journal, want ≥ %d", got, watchdogRounds)
 			}
