@@ -78,7 +78,7 @@
   function setState(state, text) {
     if (st.state !== state) note(`connection ${state}`);
     st.state = state;
-    ui.status.dataset.state = state;
+    ui.status.dataset.state = document.body.dataset.state = state;
     ui.status.textContent = text;
     const live = state !== 'DISCONNECTED' && state !== 'FAILED';
     ui.join.disabled = live;
