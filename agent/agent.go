@@ -198,7 +198,7 @@ func (a *Agent) carryOut(ts *timers, st Status, act Action) {
 // emit logs a callback once and queues it for every observer.
 func (a *Agent) emit(st Status, e Event) {
 	if e.Kind == OnConnectionStateChanged {
-		a.log.Info("connection state changed", "state", e.State, "reason", e.Reason, "channel", e.Channel, "uid", e.UID)
+		a.log.Info("callback", "event", e.String(), "state", e.State, "reason", e.Reason, "channel", e.Channel, "uid", e.UID)
 	} else {
 		a.log.Info("callback", "event", e.String())
 	}
