@@ -1,6 +1,9 @@
 package systest_test
 
 import (
+	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -33,6 +36,47 @@ func TestAgentUnit_ActiveOnlyAfterReady(t *testing.T) {
 	if st := run(t, c, "systemctl", "show", "-p", "StatusText", "edge-agent.service"); !strings.Contains(st, "CONNECTING") {
 		t.Errorf("STATUS= not passed on: %q", st)
 	}
+	// The sandbox leaves what the daemon needs: the control socket in
+	// RuntimeDirectory= (root may ask), netlink rather than polling.
+	if out, err := c.Run(t.Context(), "edge-agent", "status"); err != nil {
+		t.Errorf("edge-agent status: %v", err)
+	} else {
+		t.Logf("edge-agent status:\n%s", out)
+	}
+	if l := journalLines(t, c, "polling=true"); len(l) > 0 {
+		t.Errorf("netwatch fell back to polling under the sandbox: %q", l)
+	}
+}
+
+// crashLoopRestarts is how many failed starts in a row must not make
+// systemd give up: four times the default StartLimitBurst of 5.
+const crashLoopRestarts = 20
+
+func TestAgentUnit_CrashLoopNeverGivesUp(t *testing.T) {
+	c := bootWithAgentUnit(t, goBuild(t, binaries["standin"]))
+	must(t, c.WriteFile("/etc/systemd/system/edge-agent.service.d/crash.conf",
+		[]byte("[Service]\nExecStart=\nExecStart=/bin/false\n"), 0o644))
+	run(t, c, "systemctl", "daemon-reload")
+	run(t, c, "systemctl", "start", "--no-block", "edge-agent.service")
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	var s unitState
+	err := systest.Poll(ctx, "crash loop restarts", func() (bool, error) {
+		var err error
+		s, err = showAgent(ctx, c)
+		if s.ActiveState == "failed" {
+			return true, fmt.Errorf("gave up after %s restarts (%s)", s.NRestarts, s.Result)
+		}
+		n, _ := strconv.Atoi(s.NRestarts)
+		return n >= crashLoopRestarts, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Fixed binary: the loop ends on its own, no reset-failed needed.
+	run(t, c, "rm", "/etc/systemd/system/edge-agent.service.d/crash.conf")
+	run(t, c, "systemctl", "daemon-reload")
+	waitActive(t, c, 0)
 }
 
 func TestAgentUnit_KillIsRestarted(t *testing.T) {
