@@ -132,15 +132,14 @@ type callback struct {
 
 // agentProc is a running edge-agent and the callbacks it logged.
 type agentProc struct {
-	t        *testing.T
-	cmd      *exec.Cmd
-	state    string
-	runtime  string
-	mu       sync.Mutex
-	got      []callback
-	changed  chan struct{}
-	ended    chan struct{}
-	exitCode int
+	t       *testing.T
+	cmd     *exec.Cmd
+	state   string
+	runtime string
+	mu      sync.Mutex
+	got     []callback
+	changed chan struct{}
+	ended   chan struct{}
 }
 
 var callbackLine = regexp.MustCompile(`^time=(\S+) .*msg=callback .*event=("(?:[^"\\]|\\.)*"|\S+)`)
@@ -281,3 +280,6 @@ func onTime(t *testing.T, what string, at, due time.Time) {
 		t.Errorf("%s at %s: %+dms from its moment %s, want within [0, 500ms]", what, at.Format("15:04:05.000"), late.Milliseconds(), due.Format("15:04:05.000"))
 	}
 }
+
+// execShell runs a shell command line.
+func execShell(line string) ([]byte, error) { return exec.Command("sh", "-c", line).CombinedOutput() }
