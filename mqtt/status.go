@@ -27,7 +27,8 @@ func newTopics(prefix, device string) topics {
 // statusDoc is the status topic's payload: online after a connect, offline
 // in the will and after a clean stop, with the conn_seq of the connection
 // it speaks for. Clean is set only by a clean stop, so a console can tell
-// a stop from a death.
+// a stop from a death. TS is when the message was made: for the will that
+// is the connect attempt (the broker sends it as it was given then).
 type statusDoc struct {
 	Online  bool      `json:"online"`
 	ConnSeq uint64    `json:"conn_seq"`
