@@ -97,6 +97,7 @@ func (s *Session) attemptTimedOut() { s.fail(errTimeout) }
 func (s *Session) refuse(reason int, msg string) {
 	s.dropTransport(false)
 	s.forgetSession()
+	s.st.active = false // Over: only a new Join starts again.
 	e := Refused{Reason: reason, Message: msg}
 	if s.st.att != nil {
 		s.finish(e)
