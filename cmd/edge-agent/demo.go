@@ -15,14 +15,15 @@ import (
 
 	"github.com/edge-agent/edge-agent/agent"
 	"github.com/edge-agent/edge-agent/agent/config"
+	"github.com/edge-agent/edge-agent/mqtt"
 	"github.com/edge-agent/edge-agent/rtc/server"
 	"github.com/edge-agent/edge-agent/rtc/server/web"
 )
 
 // demoFlags are edge-agent demo's settings: everything else is embedded.
 type demoFlags struct {
-	listen, channel, stateDir, logLevel string
-	uid                                 uint
+	listen, mqttListen, channel, stateDir, logLevel string
+	uid                                             uint
 }
 
 // demo runs everything on one machine: a channel server with the web page,
@@ -33,18 +34,23 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(f.logLevel, stderr)
+	log, level := newLogger(f.logLevel, stderr)
 	ln, stopServer, err := startDemoServer(f.listen, log)
 	if err != nil {
 		return err
 	}
 	defer stopServer()
-	cfg, err := demoConfig(f, ln.Addr().(*net.TCPAddr).Port)
+	brokerURL, stopBroker, err := mqtt.StartEmbeddedBroker(ctx, f.mqttListen, log)
+	if err != nil {
+		return fmt.Errorf("embedded MQTT broker: %w", err)
+	}
+	defer stopBroker()
+	cfg, err := demoConfig(f, ln.Addr().(*net.TCPAddr).Port, brokerURL)
 	if err != nil {
 		return err
 	}
 	printer := &eventPrinter{w: stdout}
-	d, err := newDaemon(cfg, log, daemonOptions{observers: []agent.Observer{printer}, iceLoopback: true})
+	d, err := newDaemon(cfg, log, daemonOptions{observers: []agent.Observer{printer}, iceLoopback: true, level: level})
 	if err != nil {
 		return err
 	}
@@ -57,6 +63,7 @@ func parseDemoFlags(args []string) (demoFlags, error) {
 	fs := flag.NewFlagSet("edge-agent demo", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&f.listen, "listen", ":8080", "channel server's HTTP address (web page, signalling)")
+	fs.StringVar(&f.mqttListen, "mqtt-listen", "127.0.0.1:1883", "embedded MQTT broker's address")
 	fs.StringVar(&f.channel, "channel", "demo", "channel the agent joins")
 	fs.UintVar(&f.uid, "uid", 1, "the agent's uid")
 	fs.StringVar(&f.stateDir, "state-dir", "", "the agent's state directory (default: a new temporary one)")
@@ -89,7 +96,7 @@ func startDemoServer(addr string, log *slog.Logger) (net.Listener, func(), error
 }
 
 // demoConfig is the agent's configuration for the demo, validated like any.
-func demoConfig(f demoFlags, port int) (config.Config, error) {
+func demoConfig(f demoFlags, port int, brokerURL string) (config.Config, error) {
 	state := f.stateDir
 	if state == "" {
 		dir, err := os.MkdirTemp("", "edge-agent-demo-")
@@ -104,6 +111,7 @@ func demoConfig(f demoFlags, port int) (config.Config, error) {
 		"--app-id", "demo", "--channel", f.channel, "--uid", fmt.Sprint(f.uid),
 		"--media", "test", "--state-dir", state, "--runtime-dir", state + "/run",
 		"--log-level", f.logLevel,
+		"--mqtt", brokerURL, "--insecure-commands", "--device-id", "demo-device",
 	}
 	cfg, err := config.Parse(args, io.Discard)
 	if err != nil {
@@ -117,6 +125,7 @@ func printDemoBanner(w io.Writer, port int, cfg config.Config) {
 	fmt.Fprintf(w, "  viewer:   http://127.0.0.1:%d/?channel=%s (or this machine's address)\n", port, cfg.Channel)
 	fmt.Fprintf(w, "  channels: http://127.0.0.1:%d/api/v1/channels\n", port)
 	fmt.Fprintf(w, "  status:   edge-agent status --runtime-dir %s\n", cfg.RuntimeDir)
+	fmt.Fprintf(w, "  mqtt:     %s, topics %s/%s/# (edge-agent fleet --mqtt %s)\n", cfg.MQTT, cfg.MQTTPrefix, cfg.DeviceID, cfg.MQTT)
 	fmt.Fprintf(w, "  agent uid %d in channel %q publishing the test clip; Ctrl-C leaves\n\n", cfg.UID, cfg.Channel)
 }
 

@@ -7,6 +7,7 @@
 //	edge-agent [run] [flags]   the daemon (the default)
 //	edge-agent status [--json] the live state, through the control socket
 //	edge-agent demo            everything on one machine
+//	edge-agent fleet --mqtt U  a live table of every device under a prefix
 //	edge-agent version         version, commit, Go version, build date
 package main
 
@@ -42,12 +43,14 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		err = run(ctx, args, stderr)
 	case "demo":
 		err = demo(ctx, args, stdout, stderr)
+	case "fleet":
+		err = fleetCmd(ctx, args, stdout, stderr)
 	case "status":
 		err = status(ctx, args, stdout)
 	case "version":
 		err = printVersion(stdout)
 	default:
-		err = usageError{fmt.Errorf("unknown command %q (want run, status, demo or version)", cmd)}
+		err = usageError{fmt.Errorf("unknown command %q (want run, status, demo, fleet or version)", cmd)}
 	}
 	return exitStatus(err, stderr)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/edge-agent/edge-agent/agent"
 	"github.com/edge-agent/edge-agent/agent/config"
+	"github.com/edge-agent/edge-agent/mqtt"
 	"github.com/edge-agent/edge-agent/rtc"
 )
 
@@ -24,8 +25,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
-	log := newLogger(cfg.LogLevel, stderr)
-	d, err := newDaemon(cfg, log, daemonOptions{})
+	log, level := newLogger(cfg.LogLevel, stderr)
+	d, err := newDaemon(cfg, log, daemonOptions{level: level})
 	if err != nil {
 		return err
 	}
@@ -38,40 +39,57 @@ type daemonOptions struct {
 	observers []agent.Observer
 	// iceLoopback offers loopback candidates: everything on one machine.
 	iceLoopback bool
+	// level is the logger's level, which the console may change.
+	level *slog.LevelVar
 }
 
 // newLogger returns the daemon's logger: text on stderr, which journald
-// stamps and keeps.
-func newLogger(level string, w io.Writer) *slog.Logger {
+// stamps and keeps; the level can change while it runs (console command).
+func newLogger(level string, w io.Writer) (*slog.Logger, *slog.LevelVar) {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level)) // Validated by config.
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+	v := new(slog.LevelVar)
+	v.Set(l)
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: v})), v
 }
 
 // daemon is the running agent with everything wired to it.
 type daemon struct {
 	cfg    config.Config
 	log    *slog.Logger
-	agent  *agent.Agent
-	sess   *rtc.Session
-	notify *notifier
+	agent    *agent.Agent
+	sess     *rtc.Session
+	notify   *notifier
+	reporter *mqtt.Reporter
+	level    *slog.LevelVar
 }
 
 func newDaemon(cfg config.Config, log *slog.Logger, opts daemonOptions) (*daemon, error) {
 	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
 		return nil, fmt.Errorf("state directory: %w", err)
 	}
-	d := &daemon{cfg: cfg, log: log, notify: newNotifier(log)}
+	d := &daemon{cfg: cfg, log: log, notify: newNotifier(log), level: opts.level}
+	if d.level == nil {
+		d.level = new(slog.LevelVar)
+	}
 	sess, err := newSession(cfg, log, opts.iceLoopback, func(in agent.Input) { d.agent.Post(in) })
 	if err != nil {
 		return nil, err
 	}
 	d.sess = sess
+	if d.reporter, err = d.startReporter(); err != nil {
+		sess.Close()
+		return nil, err
+	}
+	observers := append([]agent.Observer{d.notify}, opts.observers...)
+	if d.reporter != nil {
+		observers = append(observers, reporterObserver{d: d, r: d.reporter})
+	}
 	d.agent = agent.New(agent.Options{
 		Machine:   agent.NewMachine(cfg.Timers, nil),
 		Session:   agent.RTCSession{S: sess},
 		Join:      &agent.JoinRequested{Channel: cfg.Channel, UID: cfg.UID, Token: cfg.Token},
-		Observers: append([]agent.Observer{d.notify}, opts.observers...),
+		Observers: observers,
 		Logger:    log,
 		Tick:      d.notify.tick,
 		TickEvery: d.notify.tickEvery(),
@@ -80,9 +98,11 @@ func newDaemon(cfg config.Config, log *slog.Logger, opts daemonOptions) (*daemon
 }
 
 // stateDoc returns the current state document.
-func (d *daemon) stateDoc() any {
-	return stateDoc{Device: d.cfg.DeviceID, Version: version, StatusDoc: d.agent.Status().Document(),
-		Links: linksDoc(d.agent.Links())}
+func (d *daemon) stateDoc() any { return d.stateDocOf(d.agent.Status()) }
+
+// stateDocOf returns the state document of st, with the links as they are.
+func (d *daemon) stateDocOf(st agent.Status) stateDoc {
+	return stateDoc{Device: d.cfg.DeviceID, Version: version, StatusDoc: st.Document(), Links: linksDoc(d.agent.Links())}
 }
 
 // run runs the agent until ctx ends (a signal), then leaves.
@@ -93,6 +113,10 @@ func (d *daemon) run(ctx context.Context) error {
 	}
 	defer ctl.close()
 	defer d.sess.Close()
+	if d.reporter != nil {
+		defer d.closeReporter()
+		d.publishState(d.reporter, time.Now(), d.agent.Status())
+	}
 	loop, stop := context.WithCancel(context.Background())
 	defer stop()
 	ended := make(chan error, 1)
@@ -118,4 +142,13 @@ func (d *daemon) run(ctx context.Context) error {
 	}
 	stop()
 	return <-ended
+}
+
+// closeReporter delivers what it can and says offline, cleanly.
+func (d *daemon) closeReporter() {
+	ctx, cancel := context.WithTimeout(context.Background(), closeReporterTimeout)
+	defer cancel()
+	if err := d.reporter.Close(ctx); err != nil {
+		d.log.Warn("mqtt close", "err", err)
+	}
 }
