@@ -55,8 +55,8 @@ func newLogger(level string, w io.Writer) (*slog.Logger, *slog.LevelVar) {
 
 // daemon is the running agent with everything wired to it.
 type daemon struct {
-	cfg    config.Config
-	log    *slog.Logger
+	cfg      config.Config
+	log      *slog.Logger
 	agent    *agent.Agent
 	sess     *rtc.Session
 	notify   *notifier
