@@ -58,6 +58,11 @@ func (s *Session) stop(leave bool) {
 		s.send(&signal.Leave{})
 		closeConn(c, true, leaveWait)
 		s.st.conn = nil
+	} else if r := s.heldSession(); leave && s.st.active && r != nil {
+		s.dropTransport(false)
+		if err := s.leaveAnew(r); err != nil {
+			s.log.Warn("could not leave: peers will see the session dropped", "err", err)
+		}
 	}
 	s.dropTransport(true)
 	if leave {

@@ -146,3 +146,25 @@ func TestSession_LastDataAdvancesWhenIdle(t *testing.T) {
 	first := a.LastData()
 	eventually(t, "LastData advances", func() bool { return a.LastData().Sub(first) >= 400*time.Millisecond })
 }
+
+// TestSession_LeaveWithoutConnection: Stop(true) after the signalling
+// connection broke still tells the peers at once, over a new connection.
+func TestSession_LeaveWithoutConnection(t *testing.T) {
+	srv := startServer(t, server.Options{})
+	a := newClient(t, srv, 1, MediaTest, nil)
+	b := newClient(t, srv, 2, MediaNone, nil)
+	a.joined(t, "lobby", true)
+	b.joined(t, "lobby", true)
+	a.q.push(func() { a.onConnLost(a.st.conn, errors.New("test: connection cut")) })
+	next[Down](t, a.rec)
+	start := time.Now()
+	a.Stop(true)
+	off, at := next[PeerOffline](t, b.rec)
+	if off.UID != 1 || off.Reason != OfflineQuit {
+		t.Fatalf("b: %v, want peer 1 offline with QUIT", off)
+	}
+	if _, err := loadState(a.dir); !errors.Is(err, errNoState) {
+		t.Fatalf("resume state after leaving: %v, want none", err)
+	}
+	t.Logf("stop to QUIT at the peer: %v", at.Sub(start))
+}

@@ -79,7 +79,9 @@ func (s *Session) Reconnect(attempt int, iceRestart bool) {
 
 // Stop ends the session's transport and any attempt (which then reports
 // nothing), and returns when done or after about a second. With leave, the
-// server is told (peers see QUIT at once) and the resume state is deleted;
+// server is told (peers see QUIT at once; if the signalling connection is
+// gone, the session is resumed on a new one just to leave) and the resume
+// state is deleted;
 // without, the resume state is kept so that a new process resumes the
 // session without the peers noticing.
 func (s *Session) Stop(leave bool) {
