@@ -195,3 +195,33 @@ func journalLines(t *testing.T, c *systest.Container, substr string) []string {
 	}
 	return out
 }
+
+// systemdEvents returns when systemd logged each message about
+// edge-agent.service that contains substr (CLOCK_MONOTONIC, as journald
+// received it).
+func systemdEvents(t *testing.T, c *systest.Container, substr string) []time.Duration {
+	t.Helper()
+	out := run(t, c, "journalctl", "--no-pager", "-o", "short-monotonic", "-u", "edge-agent.service", "_PID=1")
+	var at []time.Duration
+	for _, l := range strings.Split(out, "\n") {
+		stamp, rest, ok := strings.Cut(strings.TrimPrefix(l, "["), "]")
+		if !ok || !strings.Contains(rest, substr) {
+			continue
+		}
+		var sec float64
+		if _, err := fmt.Sscan(strings.TrimSpace(stamp), &sec); err == nil {
+			at = append(at, time.Duration(sec*float64(time.Second)))
+		}
+	}
+	return at
+}
+
+// firstAfter returns the first time in ts later than t0, or 0.
+func firstAfter(ts []time.Duration, t0 time.Duration) time.Duration {
+	for _, t := range ts {
+		if t > t0 {
+			return t
+		}
+	}
+	return 0
+}

@@ -151,7 +151,7 @@ func TestAgentUnit_WatchdogKillsHung(t *testing.T) {
 	for _, name := range []string{"standin", "edge-agent"} {
 		t.Run(name, func(t *testing.T) {
 			replaceBinary(t, c, goBuild(t, binaries[name]))
-			var toReady, pingReady []time.Duration
+			var toReady, detect, abort, back []time.Duration
 			s := waitActive(t, c, 0)
 			for range watchdogRounds {
 				// Hang right after a ping: the worst case, a full
@@ -160,10 +160,16 @@ func TestAgentUnit_WatchdogKillsHung(t *testing.T) {
 				ping := s.Pinged
 				at := signalMain(t, c, s, syscall.SIGSTOP)
 				s = waitActive(t, c, at)
+				timeout := firstAfter(systemdEvents(t, c, "Watchdog timeout"), at)
+				exited := firstAfter(systemdEvents(t, c, "Main process exited"), at)
 				toReady = append(toReady, s.ActiveAt-at)
-				pingReady = append(pingReady, s.ActiveAt-ping)
+				detect = append(detect, timeout-ping)
+				abort = append(abort, exited-timeout)
+				back = append(back, s.ActiveAt-exited)
 			}
-			figures(t, "last ping → READY (WatchdogSec=5s)", pingReady)
+			figures(t, "last ping → watchdog timeout", detect)
+			figures(t, "timeout → exited (SIGABRT)", abort)
+			figures(t, "exited → READY", back)
 			figures(t, "SIGSTOP → READY", toReady)
 			if got := len(journalLines(t, c, "Failed with result 'watchdog'")); got < watchdogRounds {
 				t.Errorf("%d watchdog kills in the journal, want ≥ %d", got, watchdogRounds)
