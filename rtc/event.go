@@ -11,7 +11,9 @@ type Event interface{ event() }
 // PeerConnection connected (after an ICE restart: connected again). Peers are
 // the uids present in the channel, as the server said; peers that came or
 // went during a join or resume are folded in (no PeerJoined or PeerOffline
-// is reported for them before Joined). Resumed says the
+// is reported for them before Joined). A join or resume needs a server
+// with media: against one that never offers (rtc/server's SignallingOnly)
+// it times out. Resumed says the
 // server spliced this session into the one it held (peers saw nothing); it
 // is false for a fresh session, even when a resume was asked for.
 type Joined struct {

@@ -189,6 +189,7 @@ func (s *Session) readRTCP(sender *webrtc.RTPSender) {
 			for _, pkt := range pkts {
 				switch pkt.(type) {
 				case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
+					s.log.Debug("keyframe requested by the server")
 					s.src.RequestKeyframe()
 				}
 			}
