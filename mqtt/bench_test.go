@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/edge-agent/edge-agent/mqtt/mqtttest"
 	"os"
 	"runtime"
 	"slices"
@@ -34,8 +35,8 @@ func benchSub(b *testing.B, br Broker, topic string) (<-chan []byte, func()) {
 // mosquitto, one event at a time: outbox append with fsync, PUBLISH,
 // broker, delivery to a subscriber.
 func BenchmarkEventLatency(b *testing.B) {
-	m := startMosquitto(b, "")
-	br := Broker{URL: m.url("tcp")}
+	m := mqtttest.Start(b, "")
+	br := Broker{URL: m.URL("tcp")}
 	ch, stop := benchSub(b, br, topicEvents)
 	defer stop()
 	r := startReporter(b, br, b.TempDir(), nil)
@@ -99,8 +100,8 @@ func typicalDoc(n int) json.RawMessage {
 // the subscriber.
 func BenchmarkOutboxReplay(b *testing.B) {
 	const n = 10000
-	m := startMosquitto(b, "")
-	br := Broker{URL: m.url("tcp")}
+	m := mqtttest.Start(b, "")
+	br := Broker{URL: m.URL("tcp")}
 	ch, stop := benchSub(b, br, topicEvents)
 	defer stop()
 	var total time.Duration

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/edge-agent/edge-agent/mqtt/mqtttest"
 	"strings"
 	"sync"
 	"testing"
@@ -39,8 +40,8 @@ func (l *callLog) count(id string) int {
 }
 
 func TestReporter_CommandsRefusedWithReasonOrRun(t *testing.T) {
-	m := startMosquitto(t, "")
-	b := Broker{URL: m.url("tcp")}
+	m := mqtttest.Start(t, "")
+	b := Broker{URL: m.URL("tcp")}
 	calls := &callLog{}
 	r := startReporter(t, b, t.TempDir(), func(o *Options) {
 		o.CommandKey, o.OnCommand = testKey, calls.handle

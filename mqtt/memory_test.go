@@ -2,6 +2,7 @@ package mqtt
 
 import (
 	"encoding/json"
+	"github.com/edge-agent/edge-agent/mqtt/mqtttest"
 	"strings"
 	"testing"
 	"time"
@@ -15,20 +16,20 @@ import (
 // they depend on the GC's pacing and the race detector.
 func TestReporter_BurstMemoryBounded(t *testing.T) {
 	const n, size = 10000, 1024
-	m := startMosquitto(t, "")
-	b := Broker{URL: m.url("tcp")}
+	m := mqtttest.Start(t, "")
+	b := Broker{URL: m.URL("tcp")}
 	sub := newSub(t, b, topicEvents)
 	h := startHelper(t, b.URL, t.TempDir(), "dev1")
 	h.connected()
 	base := helperMem(t, h)
 
-	m.stop()
+	m.Stop()
 	h.send("bigburst 1 10000 1024")
 	h.send("sync")
 	h.expect("synced <nil>", 60*time.Second)
 	queued := helperMem(t, h)
 	subs := sub.subscribed.Load()
-	m.restart()
+	m.Restart()
 	waitUntil(t, 10*time.Second, "subscriber back", func() bool { return sub.subscribed.Load() > subs })
 	sub.waitOn(t, topicEvents, 60*time.Second, "replay of 10 000", lastSeqAtLeast(n))
 	replayed := helperMem(t, h)

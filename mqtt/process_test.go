@@ -2,6 +2,7 @@ package mqtt
 
 import (
 	"encoding/json"
+	"github.com/edge-agent/edge-agent/mqtt/mqtttest"
 	"os"
 	"strconv"
 	"strings"
@@ -14,8 +15,8 @@ import (
 // killer would.
 
 func TestReporter_KillFiresWillThenHigherConnSeq(t *testing.T) {
-	m := startMosquitto(t, "")
-	b := Broker{URL: m.url("tcp")}
+	m := mqtttest.Start(t, "")
+	b := Broker{URL: m.URL("tcp")}
 	sub := newSub(t, b, topicStatus, topicEvents)
 	dir := t.TempDir()
 
@@ -84,8 +85,8 @@ func outageDuration(t *testing.T) time.Duration {
 
 func TestReporter_BrokerOutageAndKillLoseNothing(t *testing.T) {
 	outage := outageDuration(t)
-	m := startMosquitto(t, "")
-	b := Broker{URL: m.url("tcp")}
+	m := mqtttest.Start(t, "")
+	b := Broker{URL: m.URL("tcp")}
 	sub := newSub(t, b, topicEvents)
 	dir := t.TempDir()
 	h1 := startHelper(t, b.URL, dir, "dev1")
@@ -93,7 +94,7 @@ func TestReporter_BrokerOutageAndKillLoseNothing(t *testing.T) {
 	n := emit(h1, 0, 20)
 	sub.waitOn(t, topicEvents, 10*time.Second, "20 live events", func(m []received) bool { return len(m) >= 20 })
 
-	m.stop()
+	m.Stop()
 	down := time.Now()
 	n = emitDuring(h1, n, outage-outage/10)
 	h1.send("sync")
@@ -101,7 +102,7 @@ func TestReporter_BrokerOutageAndKillLoseNothing(t *testing.T) {
 	h1.kill() // SIGKILL while the broker is down
 	<-time.After(time.Until(down.Add(outage)))
 	subs := sub.subscribed.Load()
-	m.restart()
+	m.Restart()
 	t.Logf("broker down %s; %d events emitted, reporter killed while it was down", time.Since(down).Round(time.Millisecond), n)
 	waitUntil(t, 10*time.Second, "subscriber back", func() bool { return sub.subscribed.Load() > subs })
 

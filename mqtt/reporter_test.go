@@ -2,6 +2,7 @@ package mqtt
 
 import (
 	"encoding/json"
+	"github.com/edge-agent/edge-agent/mqtt/mqtttest"
 	"testing"
 	"time"
 )
@@ -13,8 +14,8 @@ const (
 )
 
 func TestReporter_LateSubscriberGetsRetainedStatusAndState(t *testing.T) {
-	m := startMosquitto(t, "")
-	b := Broker{URL: m.url("tcp")}
+	m := mqtttest.Start(t, "")
+	b := Broker{URL: m.URL("tcp")}
 	r := startReporter(t, b, t.TempDir(), nil)
 	_ = r.Event(time.Now(), testDoc("transition", 1))
 	_ = r.State(time.Now(), json.RawMessage(`{"state":"CONNECTED","reason":"JOIN_SUCCESS"}`))
@@ -39,8 +40,8 @@ func TestReporter_LateSubscriberGetsRetainedStatusAndState(t *testing.T) {
 func nonEmpty(m []received) bool { return len(m) > 0 }
 
 func TestReporter_EventsArriveInOrderWithSeq(t *testing.T) {
-	m := startMosquitto(t, "")
-	b := Broker{URL: m.url("tcp")}
+	m := mqtttest.Start(t, "")
+	b := Broker{URL: m.URL("tcp")}
 	sub := newSub(t, b, topicEvents)
 	r := startReporter(t, b, t.TempDir(), nil)
 	for i := 1; i <= 200; i++ {
@@ -56,8 +57,8 @@ func TestReporter_EventsArriveInOrderWithSeq(t *testing.T) {
 }
 
 func TestReporter_CleanStopPublishesOffline(t *testing.T) {
-	m := startMosquitto(t, "")
-	b := Broker{URL: m.url("tcp")}
+	m := mqtttest.Start(t, "")
+	b := Broker{URL: m.URL("tcp")}
 	sub := newSub(t, b, topicStatus)
 	r := startReporter(t, b, t.TempDir(), nil)
 	on := sub.waitOn(t, topicStatus, 10*time.Second, "online", nonEmpty)
@@ -70,8 +71,8 @@ func TestReporter_CleanStopPublishesOffline(t *testing.T) {
 }
 
 func TestReporter_TelemetryHasProcessAndAgentFigures(t *testing.T) {
-	m := startMosquitto(t, "")
-	b := Broker{URL: m.url("tcp")}
+	m := mqtttest.Start(t, "")
+	b := Broker{URL: m.URL("tcp")}
 	sub := newSub(t, b, "edge/dev1/telemetry")
 	startReporter(t, b, t.TempDir(), func(o *Options) {
 		o.TelemetryInterval = 50 * time.Millisecond
@@ -130,10 +131,10 @@ func TestOptions_Invalid(t *testing.T) {
 }
 
 func TestReporter_FullOutboxGapExplained(t *testing.T) {
-	m := startMosquitto(t, "")
-	b := Broker{URL: m.url("tcp")}
+	m := mqtttest.Start(t, "")
+	b := Broker{URL: m.URL("tcp")}
 	sub := newSub(t, b, topicEvents)
-	m.stop()
+	m.Stop()
 	r := startReporter(t, b, t.TempDir(), func(o *Options) { o.OutboxMaxEvents = 64 })
 	for i := 1; i <= 200; i++ {
 		kind := "event"
@@ -147,7 +148,7 @@ func TestReporter_FullOutboxGapExplained(t *testing.T) {
 	}
 	last := r.Stats().LastSeq
 	subs := sub.subscribed.Load()
-	m.restart()
+	m.Restart()
 	waitUntil(t, 10*time.Second, "subscriber back", func() bool { return sub.subscribed.Load() > subs })
 	got := sub.waitOn(t, topicEvents, 20*time.Second, "the backlog", lastSeqAtLeast(int(last)))
 

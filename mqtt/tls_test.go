@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"github.com/edge-agent/edge-agent/mqtt/mqtttest"
 	"math/big"
 	"net"
 	"os"
@@ -89,11 +90,11 @@ func (p testPKI) writeKey(t *testing.T, name string, key *ecdsa.PrivateKey) stri
 }
 
 func TestReporter_TLSWithClientCertificate(t *testing.T) {
-	needMosquitto(t)
+	mqtttest.Need(t)
 	pki := newTestPKI(t)
-	m := startMosquitto(t, "cafile "+pki.ca+"\ncertfile "+pki.serverCert+"\nkeyfile "+pki.serverKey+
+	m := mqtttest.Start(t, "cafile "+pki.ca+"\ncertfile "+pki.serverCert+"\nkeyfile "+pki.serverKey+
 		"\nrequire_certificate true\nuse_identity_as_username true\nallow_anonymous false")
-	b := Broker{URL: m.url("ssl"), CAFile: pki.ca, CertFile: pki.clientCert, KeyFile: pki.clientKey}
+	b := Broker{URL: m.URL("ssl"), CAFile: pki.ca, CertFile: pki.clientCert, KeyFile: pki.clientKey}
 	sub := newSub(t, b, topicStatus, topicEvents)
 	r := startReporter(t, b, t.TempDir(), nil)
 	_ = r.Event(time.Now(), testDoc("event", 1))
@@ -114,7 +115,7 @@ func TestReporter_TLSWithClientCertificate(t *testing.T) {
 }
 
 func TestReporter_UsernamePasswordFile(t *testing.T) {
-	needMosquitto(t)
+	mqtttest.Need(t)
 	passwd, err := exec.LookPath("mosquitto_passwd")
 	if err != nil {
 		t.Skip("mosquitto_passwd not installed")
@@ -126,8 +127,8 @@ func TestReporter_UsernamePasswordFile(t *testing.T) {
 	}
 	pwFile := filepath.Join(dir, "pw")
 	_ = os.WriteFile(pwFile, []byte("s3cret\n"), 0o600)
-	m := startMosquitto(t, "password_file "+db+"\nallow_anonymous false")
-	b := Broker{URL: m.url("tcp"), Username: "dev1", PasswordFile: pwFile}
+	m := mqtttest.Start(t, "password_file "+db+"\nallow_anonymous false")
+	b := Broker{URL: m.URL("tcp"), Username: "dev1", PasswordFile: pwFile}
 	r := startReporter(t, b, t.TempDir(), nil)
 	waitUntil(t, 10*time.Second, "connected with user and password file", func() bool { return r.Stats().Connected })
 	if err := tryConnect(t, Broker{URL: b.URL, Username: "dev1", Password: "wrong"}); err == nil {
