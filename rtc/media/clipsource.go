@@ -106,9 +106,12 @@ func (s *ClipSource) sendFrame() {
 	}
 	if wantKey {
 		s.next = s.clip.NextKeyframe(s.next)
-		s.gate.keySent()
 	}
 	frame := s.clip.Frames[s.next]
+	key := IsKeyframe(frame)
+	if key {
+		s.gate.keySent(time.Now())
+	}
 	s.next = (s.next + 1) % len(s.clip.Frames)
 	ts := s.ts0 + uint32(time.Since(s.epoch)/time.Microsecond*videoClockRate/1e6)
 	payloads := s.payload.Payload(mtu, frame)
@@ -118,5 +121,5 @@ func (s *ClipSource) sendFrame() {
 			Payload: p,
 		})
 	}
-	s.out.frameSent(IsKeyframe(frame))
+	s.out.frameSent(key)
 }

@@ -117,16 +117,20 @@ func TestGate(t *testing.T) {
 	if live, want := g.state(); !live || !want {
 		t.Fatal("going live owes no keyframe")
 	}
-	g.keySent()
-	g.requestKeyframe(now)
-	g.keySent()
+	g.keySent(now)
 	g.requestKeyframe(now.Add(KeyframeMinInterval / 2))
 	if _, want := g.state(); want {
-		t.Fatal("a request within KeyframeMinInterval was honoured")
+		t.Fatal("a request within KeyframeMinInterval of a keyframe was honoured")
 	}
 	g.requestKeyframe(now.Add(KeyframeMinInterval))
 	if _, want := g.state(); !want {
 		t.Fatal("a request after KeyframeMinInterval was ignored")
+	}
+	g.requestKeyframe(now.Add(KeyframeMinInterval * 3 / 2)) // Asked for already: nothing new.
+	g.keySent(now.Add(KeyframeMinInterval * 3 / 2))
+	g.requestKeyframe(now.Add(KeyframeMinInterval * 2))
+	if _, want := g.state(); want {
+		t.Fatal("a request within KeyframeMinInterval of a keyframe was honoured")
 	}
 }
 
@@ -220,6 +224,11 @@ func TestClipSource_KeyframeOnLiveAndRequest(t *testing.T) {
 	key, last = checkFrame(t, b.frame(t), last, false)
 	if key {
 		t.Fatal("second frame is a keyframe, want the clip's next frame")
+	}
+	for range 8 { // KeyframeMinInterval after the first keyframe: 9 frames of 1/30 s.
+		if key, last = checkFrame(t, b.frame(t), last, false); key {
+			t.Fatal("a keyframe in the clip's first second")
+		}
 	}
 	src.RequestKeyframe()
 	if key, last = checkFrame(t, b.frame(t), last, false); !key {

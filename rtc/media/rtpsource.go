@@ -111,11 +111,11 @@ func (s *RTPSource) forward(p *rtp.Packet) {
 		return
 	}
 	start, key := ParsePayload(p.Payload)
-	if wantKey {
-		if !key {
-			return
-		}
-		s.gate.keySent()
+	if wantKey && !key {
+		return
+	}
+	if key {
+		s.gate.keySent(time.Now())
 	}
 	p.Header.Extension, p.Header.Extensions = false, nil // The encoder's ids mean nothing here.
 	s.out.send(p)

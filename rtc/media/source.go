@@ -19,7 +19,7 @@ type Source interface {
 	SetLive(live bool)
 	// RequestKeyframe asks for a keyframe as soon as possible (RTCP PLI or
 	// FIR from the server). Requests closer than KeyframeMinInterval to the
-	// last one honoured are ignored.
+	// last keyframe sent or request honoured are ignored.
 	RequestKeyframe()
 	// Stats returns what the source sent so far.
 	Stats() SendStats
@@ -54,7 +54,7 @@ type gate struct {
 	mu      sync.Mutex
 	live    bool
 	wantKey bool
-	lastKey time.Time // when a keyframe request was last honoured
+	lastKey time.Time // when a keyframe last went out or was asked for
 }
 
 // setLive changes liveness; going live asks for a keyframe.
@@ -67,7 +67,8 @@ func (g *gate) setLive(live bool) {
 	g.live = live
 }
 
-// requestKeyframe asks for a keyframe unless one was asked for too recently.
+// requestKeyframe asks for a keyframe unless one went out (or was asked
+// for) too recently: the receiver that asked gets that one.
 func (g *gate) requestKeyframe(now time.Time) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -83,10 +84,10 @@ func (g *gate) state() (live, wantKey bool) {
 	return g.live, g.wantKey
 }
 
-// keySent says a keyframe went out.
-func (g *gate) keySent() {
+// keySent says a keyframe went out at now.
+func (g *gate) keySent(now time.Time) {
 	g.mu.Lock()
-	g.wantKey = false
+	g.wantKey, g.lastKey = false, now
 	g.mu.Unlock()
 }
 
