@@ -92,8 +92,8 @@ func Boot(t testing.TB, root string, opts Options) *Container {
 	return c
 }
 
-// machineName returns a short unique name: "ve-" plus it must fit the 15
-// bytes of an interface name for VethNetwork's host side.
+// machineName returns a short unique name ("st" and 8 hex digits), so that
+// "ve-" and the name fit the 15 bytes of an interface name (HostVeth).
 func machineName() string {
 	b := make([]byte, 4)
 	rand.Read(b)

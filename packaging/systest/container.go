@@ -62,6 +62,8 @@ func (c *Container) WriteFile(path string, data []byte, mode os.FileMode) error 
 	return c.install(bytes.NewReader(data), path, mode)
 }
 
+// install writes r to path inside the container: to a temporary name
+// first, then renamed into place.
 func (c *Container) install(r io.Reader, path string, mode os.FileMode) error {
 	ctx, cancel := context.WithTimeout(context.Background(), copyTimeout)
 	defer cancel()

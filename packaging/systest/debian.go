@@ -48,8 +48,11 @@ const (
 // refused, a copy) that is removed at the end of the test.
 func Debian(t testing.TB, extra ...string) string {
 	t.Helper()
-	RequireTools(t, "debootstrap")
+	RequireTools(t)
 	pkgs := packageList(extra)
+	if !done(filepath.Join(cacheDir(), cacheKey(pkgs))) {
+		RequireTools(t, "debootstrap")
+	}
 	cached, err := cachedRoot(pkgs)
 	if err != nil {
 		t.Fatalf("debian root: %v", err)

@@ -125,3 +125,21 @@ func claim(p string) bool {
 	}
 	return claim(p)
 }
+
+// ServerAddr gives the host an address of its own behind every link (on
+// its loopback interface), as a server elsewhere on the network has: a
+// namespace reaches it over whichever default route it uses, so a failover
+// from one link to another keeps it reachable.
+func ServerAddr(tb testing.TB) string {
+	tb.Helper()
+	addr := fmt.Sprintf("10.202.%d.1/32", allocSubnet(tb))
+	run(tb, "ip", "addr", "add", addr, "dev", "lo")
+	tb.Cleanup(func() { runQuiet("ip", "addr", "del", addr, "dev", "lo") })
+	return addr[:len(addr)-3]
+}
+
+// AddAddr puts the namespace end's address back.
+func (l *Link) AddAddr(tb testing.TB) {
+	tb.Helper()
+	run(tb, "ip", "-n", l.NS.Name, "addr", "add", l.DevIP+"/24", "dev", l.Dev)
+}

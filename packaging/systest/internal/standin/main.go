@@ -91,6 +91,9 @@ func queuedJob() (string, error) {
 	if err := busctl(ctx, &jobs, "ListJobs"); err != nil {
 		return "", err
 	}
+	if len(jobs.Data) != 1 {
+		return "", fmt.Errorf("ListJobs: unexpected reply %v", jobs.Data)
+	}
 	for _, j := range jobs.Data[0] {
 		// (id, unit, type, state, job path, unit path)
 		if len(j) == 6 && j[5] == unit.Data[0] {
