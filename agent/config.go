@@ -63,17 +63,20 @@ func (t Timers) Validate() error {
 // Backoff returns the wait before recovery attempt n+1 after attempt n failed.
 type Backoff func(attempt int) time.Duration
 
-// DefaultBackoff doubles from 250 ms up to 4 s. The first steps are short
-// because on a LAN a rejoin costs milliseconds and waiting is what peers
-// notice; the cap keeps a fleet of hundreds from hammering a server that is
-// down, and stays below the 4 s interruption window so that a network that
-// heals is found within one window.
+// DefaultBackoff doubles from 50 ms up to 4 s. The first steps are short
+// because on a LAN an attempt costs milliseconds and waiting is what peers
+// notice — right after a link returns the kernel may still refuse the first
+// connection (its neighbour entry for the gateway failed while the link was
+// gone: "no route to host"), and the second one goes through. The cap keeps a
+// fleet of hundreds from hammering a server that is down, and stays below the
+// 4 s interruption window so that a network that heals is found within one
+// window.
 func DefaultBackoff(attempt int) time.Duration {
-	const first, ceiling = 250 * time.Millisecond, 4 * time.Second
+	const first, ceiling = 50 * time.Millisecond, 4 * time.Second
 	if attempt < 0 {
 		attempt = 0
 	}
-	if attempt >= 5 {
+	if attempt >= 7 {
 		return ceiling
 	}
 	return min(first<<attempt, ceiling)

@@ -115,6 +115,7 @@ func (s *step) stopTimers() {
 // endOutage forgets the outage bookkeeping.
 func (s *step) endOutage() {
 	s.st.OutageStart, s.st.Lost, s.st.Recovering, s.st.Attempt = time.Time{}, false, false, 0
+	s.st.Suspended = false
 }
 
 // setPeers replaces the peer list with a sorted copy of uids.

@@ -184,12 +184,12 @@ func TestMachine_Step(t *testing.T) {
 			state: StateConnected, reason: ReasonJoinSuccess, callbacks: []string{"onTokenPrivilegeWillExpire()"},
 		},
 		{
-			name: "address changed while connected: RECONNECTING(CLIENT_IP_ADDRESS_CHANGED) and ICE restart at once",
+			name: "address changed while connected: RECONNECTING(CLIENT_IP_ADDRESS_CHANGED) and a resume on the new path at once",
 			steps: seq([]at{{0, NetworkChanged{Type: NetworkLAN}}}, connected,
 				[]at{{time.Second, NetworkChanged{Type: NetworkWIFI, PathChanged: true}}}),
 			state: StateReconnecting, reason: ReasonClientIPAddressChanged,
 			callbacks: []string{"onNetworkTypeChanged(WIFI)", "onConnectionStateChanged(RECONNECTING, CLIENT_IP_ADDRESS_CHANGED)"},
-			actions:   []Action{Reconnect{Attempt: 0, Step: StepICERestart}, ArmTimer{ID: TimerSilence, At: t0.Add(10200 * ms)}},
+			actions:   []Action{Reconnect{Attempt: 1, Step: StepRejoin}, ArmTimer{ID: TimerSilence, At: t0.Add(10200 * ms)}},
 		},
 		{
 			name: "after an address change: CONNECTED(JOIN_SUCCESS) and onRejoinChannelSuccess",
@@ -203,10 +203,16 @@ func TestMachine_Step(t *testing.T) {
 			state: StateDisconnected, reason: ReasonLeaveChannel, callbacks: []string{"onNetworkTypeChanged(WIFI)"},
 		},
 		{
-			name:  "path lost: onNetworkTypeChanged(DISCONNECTED) at once, state unchanged, no attempts",
+			name:  "path lost: onNetworkTypeChanged(DISCONNECTED) at once, state unchanged, transport suspended",
 			steps: seq([]at{{0, NetworkChanged{Type: NetworkLAN}}}, connected, []at{{time.Second, NetworkChanged{Type: NetworkDisconnected}}}),
 			state: StateConnected, reason: ReasonJoinSuccess, callbacks: []string{"onNetworkTypeChanged(DISCONNECTED)"},
-			actions: []Action{CancelTimer{ID: TimerRetry}},
+			actions: []Action{CancelTimer{ID: TimerRetry}, StopSession{Leave: false}},
+		},
+		{
+			name: "path lost twice: one suspension",
+			steps: seq([]at{{0, NetworkChanged{Type: NetworkLAN}}}, connected, []at{{time.Second, NetworkChanged{Type: NetworkDisconnected}},
+				{1100 * ms, NetworkChanged{Type: NetworkDisconnected, PathChanged: true}}}),
+			state: StateConnected, reason: ReasonJoinSuccess, without: []Action{StopSession{Leave: false}},
 		},
 		{
 			name: "no usable path: the silence does not make attempts",
@@ -216,11 +222,18 @@ func TestMachine_Step(t *testing.T) {
 			without: []Action{Reconnect{Attempt: 0, Step: StepICERestart}},
 		},
 		{
-			name: "path back: an attempt at once",
+			name: "path back: the suspended session resumes at once",
 			steps: seq([]at{{0, NetworkChanged{Type: NetworkLAN}}}, connected,
 				[]at{{time.Second, NetworkChanged{Type: NetworkDisconnected}}, silenceAt(2200*ms, 200*ms), {2500 * ms, NetworkChanged{Type: NetworkLAN}}}),
 			state: StateConnected, reason: ReasonJoinSuccess, callbacks: []string{"onNetworkTypeChanged(LAN)"},
-			actions: []Action{Reconnect{Attempt: 0, Step: StepICERestart}},
+			actions: []Action{StartJoin{Channel: "lobby", UID: 1, Token: "tok"}},
+		},
+		{
+			name: "path back, resume failed: a full rejoin after the backoff",
+			steps: seq([]at{{0, NetworkChanged{Type: NetworkLAN}}}, connected,
+				[]at{{time.Second, NetworkChanged{Type: NetworkDisconnected}}, {2500 * ms, NetworkChanged{Type: NetworkLAN}},
+					{2600 * ms, AttemptFailed{}}, {2650 * ms, TimerFired{ID: TimerRetry}}}),
+			state: StateConnected, reason: ReasonJoinSuccess, actions: []Action{Reconnect{Attempt: 1, Step: StepRejoin}},
 		},
 		{
 			name: "a 1.5 s flap: no connection state callback",
@@ -258,10 +271,10 @@ func TestMachine_Step(t *testing.T) {
 		},
 		{
 			name: "attempt failed: the next one after the backoff", steps: seq(interrupted, []at{{4300 * ms, AttemptFailed{Err: errors.New("timeout")}}}),
-			state: StateReconnecting, reason: ReasonInterrupted, actions: []Action{ArmTimer{ID: TimerRetry, At: t0.Add(4550 * ms)}},
+			state: StateReconnecting, reason: ReasonInterrupted, actions: []Action{ArmTimer{ID: TimerRetry, At: t0.Add(4350 * ms)}},
 		},
 		{
-			name: "retry timer: escalates to a full rejoin", steps: seq(interrupted, []at{{4300 * ms, AttemptFailed{}}, {4550 * ms, TimerFired{ID: TimerRetry}}}),
+			name: "retry timer: escalates to a full rejoin", steps: seq(interrupted, []at{{4300 * ms, AttemptFailed{}}, {4350 * ms, TimerFired{ID: TimerRetry}}}),
 			state: StateReconnecting, reason: ReasonInterrupted, actions: []Action{Reconnect{Attempt: 1, Step: StepRejoin}},
 		},
 		{

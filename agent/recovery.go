@@ -136,7 +136,7 @@ func (s *step) network(in NetworkChanged) {
 	}
 	switch {
 	case in.Type == NetworkDisconnected:
-		s.do(CancelTimer{ID: TimerRetry}) // Nothing to try on; wait for a path.
+		s.suspend()
 	case was == NetworkDisconnected:
 		s.pathBack()
 	case in.PathChanged:
@@ -144,25 +144,52 @@ func (s *step) network(in NetworkChanged) {
 	}
 }
 
-// pathBack acts the moment a usable path returns: no backoff wait.
+// suspend closes the session's transport while no usable path exists,
+// keeping what it needs to resume. Nothing is tried meanwhile, and nothing
+// is sent either: packets sent into a dead link leave the kernel's neighbour
+// entry of the gateway waiting on its one-second probe timer and the
+// connection's TCP backing off, so the first packets after the link returns
+// would wait up to a second. The peers see only silence, as they would.
+func (s *step) suspend() {
+	s.do(CancelTimer{ID: TimerRetry})
+	if !s.st.Suspended {
+		s.st.Suspended, s.st.Recovering = true, true
+		s.do(StopSession{Leave: false})
+	}
+}
+
+// pathBack acts the moment a usable path returns: no backoff wait. A
+// suspended session resumes (a join that resumes what the session holds);
+// otherwise the attempt is a resume over a new connection rather than an ICE
+// restart over the old one, whose TCP may have backed off its
+// retransmissions while the link was gone.
 func (s *step) pathBack() {
+	if s.st.Suspended {
+		s.st.Suspended, s.st.Recovering = false, true
+		s.st.Attempt = 1 // This join is the resume; later attempts rejoin.
+		s.do(StartJoin{Channel: s.st.Channel, UID: s.st.UID, Token: s.st.Token})
+		return
+	}
 	if s.st.State == StateConnecting && !s.st.EverJoined {
 		s.attemptNow()
 		return
 	}
-	s.st.Recovering, s.st.Attempt = true, 0
+	s.st.Recovering, s.st.Attempt = true, 1 // Skip the ICE restart step.
 	s.attemptNow()
 }
 
-// pathChanged moves a connected session to the new path with an ICE restart.
+// pathChanged moves the session to the new path at once. The signalling
+// connection is bound to the old address, which is gone or no longer routed
+// the same way, and TCP would take many seconds to say so; so rather than an
+// ICE restart over it, the session resumes over a new connection with a new
+// PeerConnection, whose ICE agent gathers on the new path (the server splices
+// the media into the peers' tracks as for any resume).
 func (s *step) pathChanged() {
 	if s.st.State == StateConnected {
 		s.st.OutageStart = s.now
 		s.setState(StateReconnecting, ReasonClientIPAddressChanged)
-		s.st.Recovering, s.st.Attempt = true, 0
-		s.attemptNow()
 		s.armSilence()
-		return
 	}
+	s.st.Recovering, s.st.Attempt = true, 1 // Skip the ICE restart step.
 	s.attemptNow()
 }

@@ -38,6 +38,9 @@ type Status struct {
 	Recovering bool
 	// Attempt is the number of the next recovery attempt in this outage.
 	Attempt int
+	// Suspended says the session's transport was closed because no usable
+	// path exists; it resumes when one returns.
+	Suspended bool
 }
 
 // NewStatus is the status of an agent that has not joined yet.

@@ -132,14 +132,15 @@ type callback struct {
 
 // agentProc is a running edge-agent and the callbacks it logged.
 type agentProc struct {
-	t       *testing.T
-	cmd     *exec.Cmd
-	state   string
-	runtime string
-	mu      sync.Mutex
-	got     []callback
-	changed chan struct{}
-	ended   chan struct{}
+	t        *testing.T
+	cmd      *exec.Cmd
+	state    string
+	runtime  string
+	mu       sync.Mutex
+	got      []callback
+	attempts []time.Time // when each recovery attempt was logged
+	changed  chan struct{}
+	ended    chan struct{}
 }
 
 var callbackLine = regexp.MustCompile(`^time=(\S+) .*msg=callback .*event=("(?:[^"\\]|\\.)*"|\S+)`)
@@ -173,6 +174,14 @@ func (a *agentProc) read(r io.Reader) {
 	lines := bufio.NewScanner(r)
 	for lines.Scan() {
 		line := lines.Text()
+		if os.Getenv("E2E_AGENT_LOG") != "" {
+			a.t.Logf("agent: %s", line)
+		}
+		if strings.Contains(line, `msg="recovery attempt"`) {
+			a.mu.Lock()
+			a.attempts = append(a.attempts, time.Now())
+			a.mu.Unlock()
+		}
 		m := callbackLine.FindStringSubmatch(line)
 		if m == nil {
 			if strings.Contains(line, "level=ERROR") {
@@ -226,6 +235,19 @@ func (a *agentProc) await(from int, prefix string, within time.Duration) (callba
 			a.t.Fatalf("no %q within %s (callbacks %v)", prefix, within, got)
 		}
 	}
+}
+
+// attemptsBetween counts the recovery attempts logged in [from, to).
+func (a *agentProc) attemptsBetween(from, to time.Time) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n := 0
+	for _, at := range a.attempts {
+		if !at.Before(from) && at.Before(to) {
+			n++
+		}
+	}
+	return n
 }
 
 // signal sends sig to the agent.
