@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -120,5 +121,73 @@ func TestStatus_NoAgent(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "no agent answers") {
 		t.Fatalf("status with no agent: %v, %q", err, out)
+	}
+}
+
+// TestRun_WaitsForConfigurationUnderSystemd: a fresh install has no
+// configuration. Under systemd the daemon must not crash-loop: it says what
+// to configure (journal and STATUS=), stays ready with the watchdog fed, and
+// starts as soon as the file works.
+func TestRun_WaitsForConfigurationUnderSystemd(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "notify.sock")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	cfgFile := filepath.Join(t.TempDir(), "agent.toml")
+	os.WriteFile(cfgFile, []byte("# installed, not configured\n"), 0o600)
+	cmd := exec.Command(binary, "run", "--config", cfgFile, "--state-dir", t.TempDir(), "--runtime-dir", t.TempDir(), "--netwatch=false")
+	cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+sock, "WATCHDOG_USEC=600000")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	lines := bufio.NewScanner(stderr)
+	waitFor(t, lines, "not configured yet: server: not configured")
+	var got []string
+	buf := make([]byte, 4096)
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for len(got) < 4 {
+		n, err := conn.Read(buf)
+		if err != nil {
+			t.Fatalf("NOTIFY_SOCKET: %v (got %q)", err, got)
+		}
+		got = append(got, string(buf[:n]))
+	}
+	if !strings.HasPrefix(got[0], "READY=1\nSTATUS=not configured yet") || !slices.Contains(got, "WATCHDOG=1") {
+		t.Errorf("sd_notify while waiting: %q, want READY with a STATUS saying what to configure, then WATCHDOG", got)
+	}
+	os.WriteFile(cfgFile, []byte("server = \"ws://127.0.0.1:1/ws\"\napp-id = \"demo\"\nchannel = \"lobby\"\nuid = 0\n"), 0o600)
+	waitFor(t, lines, "configuration error")
+	os.WriteFile(cfgFile, []byte("server = \"ws://127.0.0.1:1/ws\"\napp-id = \"demo\"\nchannel = \"lobby\"\nuid = 5\n"), 0o600)
+	waitFor(t, lines, "changed: starting")
+	waitFor(t, lines, "state=CONNECTING")
+	cmd.Process.Signal(syscall.SIGTERM)
+	go func() {
+		for lines.Scan() {
+		}
+	}()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v", err)
+	}
+}
+
+// TestRun_StopWhileWaitingForConfiguration exits 0.
+func TestRun_StopWhileWaitingForConfiguration(t *testing.T) {
+	cmd := exec.Command(binary, "run", "--config", os.DevNull, "--state-dir", t.TempDir(), "--runtime-dir", t.TempDir())
+	cmd.Env = append(os.Environ(), "NOTIFY_SOCKET=/nonexistent/notify.sock")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stderr)
+	waitFor(t, lines, "waiting for")
+	cmd.Process.Signal(syscall.SIGTERM)
+	for lines.Scan() {
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v, want 0", err)
 	}
 }

@@ -63,7 +63,7 @@ func (e usageError) Unwrap() error { return e.error }
 // exitStatus prints err as one line and maps it to an exit status.
 func exitStatus(err error, stderr io.Writer) int {
 	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
+	case err == nil, errors.Is(err, flag.ErrHelp), errors.Is(err, errWaitStopped):
 		return 0
 	case errors.As(err, new(usageError)):
 		fmt.Fprintf(stderr, "edge-agent: %v\n", err)

@@ -22,8 +22,15 @@ const leaveTimeout = 3 * time.Second
 // SIGTERM and SIGINT leave the channel (peers see QUIT) and exit 0.
 func run(ctx context.Context, args []string, stderr io.Writer) error {
 	cfg, err := config.Parse(args, stderr)
-	if err != nil {
+	if err != nil && os.Getenv("NOTIFY_SOCKET") == "" {
 		return usageError{err}
+	}
+	if err != nil {
+		// Under systemd an exit would be restarted ten times a second: wait
+		// for a configuration that works instead, saying what is wrong.
+		if cfg, err = waitForConfig(ctx, args, err, stderr); err != nil {
+			return err
+		}
 	}
 	log, level := newLogger(cfg.LogLevel, stderr)
 	d, err := newDaemon(cfg, log, daemonOptions{level: level})
