@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/edge-agent/edge-agent/rtc/rtctest"
 	"testing"
 	"time"
 
@@ -30,8 +31,8 @@ func TestE2E_CarrierLost(t *testing.T) {
 	cb, _ = l.agent.await(i, "onConnectionStateChanged(CONNECTED, JOIN_SUCCESS)", 3*time.Second)
 	l.agent.await(i, "onRejoinChannelSuccess", time.Second)
 	t.Logf("cable back → rejoined: %s", cb.At.Sub(plugged).Round(time.Millisecond))
-	v := l.native.videoMark()
-	got := l.native.awaitVideo(v, 1, 3*time.Second)
+	v := l.native.VideoMark()
+	got := l.native.AwaitVideo(v, 1, 3*time.Second)
 	t.Logf("cable back → media at the peer: %s", got[0].At.Sub(plugged).Round(time.Millisecond))
 }
 
@@ -56,11 +57,11 @@ func TestE2E_FlapsAreSilent(t *testing.T) {
 		cb, _ := l.agent.await(from, "onNetworkTypeChanged(DISCONNECTED)", 2*time.Second)
 		t.Logf("%s → onNetworkTypeChanged(DISCONNECTED): %s", f.name, cb.At.Sub(down).Round(time.Millisecond))
 		time.Sleep(time.Until(down.Add(1500 * time.Millisecond))) // The flap lasts 1.5 s.
-		v := l.native.videoMark()
+		v := l.native.VideoMark()
 		f.back(t)
 		back := time.Now()
 		l.agent.await(from, "onNetworkTypeChanged(LAN)", 2*time.Second)
-		got := l.native.awaitVideo(v, 10, 5*time.Second)
+		got := l.native.AwaitVideo(v, 10, 5*time.Second)
 		t.Logf("%s, back → media at the peer: %s", f.name, got[0].At.Sub(back).Round(time.Millisecond))
 		for _, c := range l.agent.callbacks()[from:] {
 			if c.Event[:len("onConnection")] == "onConnection" {
@@ -68,7 +69,7 @@ func TestE2E_FlapsAreSilent(t *testing.T) {
 			}
 		}
 	}
-	l.native.none(0 + len(l.native.seen(0)))
+	l.native.None(0 + len(l.native.Seen(0)))
 }
 
 // TestE2E_Failover: two paths into the device, the preferred one dies; the
@@ -81,13 +82,13 @@ func TestE2E_Failover(t *testing.T) {
 	ns := netlab.NewNS(t, "dual")
 	eth := netlab.Connect(t, ns, "eth0", 100)
 	netlab.Connect(t, ns, "eth1", 200)
-	native := watchNative(t, srv.ws("127.0.0.1"), "failover", 2)
+	native := rtctest.WatchNative(t, srv.ws("127.0.0.1"), "failover", 2)
 	a := startAgent(t, ns, t.TempDir(), "--server", srv.ws(addr), "--app-id", "demo", "--channel", "failover", "--uid", "1")
 	a.await(0, "onJoinChannelSuccess", 10*time.Second)
-	native.awaitVideo(0, 30, 10*time.Second)
-	nFrom, from := native.mark(), len(a.callbacks())
+	native.AwaitVideo(0, 30, 10*time.Second)
+	nFrom, from := native.Mark(), len(a.callbacks())
 
-	last := native.videoSince(native.videoMark() - 1)[0]
+	last := native.VideoSince(native.VideoMark() - 1)[0]
 	eth.SetDown(t)
 	down := time.Now()
 	cb, i := a.await(from, "onConnectionStateChanged(RECONNECTING, CLIENT_IP_ADDRESS_CHANGED)", 2*time.Second)
@@ -95,8 +96,8 @@ func TestE2E_Failover(t *testing.T) {
 	cb, _ = a.await(i, "onConnectionStateChanged(CONNECTED, JOIN_SUCCESS)", 5*time.Second)
 	a.await(i, "onRejoinChannelSuccess", time.Second)
 	t.Logf("eth0 down → CONNECTED over eth1: %s", cb.At.Sub(down).Round(time.Millisecond))
-	v := native.videoMark()
-	next := native.awaitVideo(v, 1, 5*time.Second)[0]
+	v := native.VideoMark()
+	next := native.AwaitVideo(v, 1, 5*time.Second)[0]
 	t.Logf("failover gap at the peer (last packet before → first after): %s", next.At.Sub(last.At).Round(time.Millisecond))
 	if next.Track != last.Track || next.SSRC != last.SSRC {
 		t.Errorf("media moved to %s/%d from %s/%d: want the same track", next.Track, next.SSRC, last.Track, last.SSRC)
@@ -106,7 +107,7 @@ func TestE2E_Failover(t *testing.T) {
 			t.Errorf("onConnectionLost during a failover")
 		}
 	}
-	native.none(nFrom)
+	native.None(nFrom)
 	if st := a.status(); st["network_type"] != "LAN" {
 		t.Errorf("network type %v after failover, want LAN", st["network_type"])
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/edge-agent/edge-agent/rtc/rtctest"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -16,16 +17,16 @@ import (
 // runs on the host too (no network games here, only process ends).
 type hostLab struct {
 	srv    *channeld
-	native *nativePeer
-	web    *webPeer
+	native *rtctest.Native
+	web    *rtctest.Web
 	state  string
 	args   []string
 }
 
 func newHostLab(t *testing.T, channel string) *hostLab {
 	h := &hostLab{srv: startChanneld(t, "--insecure", "--loopback"), state: t.TempDir()}
-	h.native = watchNative(t, h.srv.ws("127.0.0.1"), channel, 2)
-	h.web = watchWeb(t, h.srv.ws("127.0.0.1"), channel, 3)
+	h.native = rtctest.WatchNative(t, h.srv.ws("127.0.0.1"), channel, 2)
+	h.web = rtctest.WatchWeb(t, h.srv.ws("127.0.0.1"), channel, 3)
 	h.args = []string{"--server", h.srv.ws("127.0.0.1"), "--app-id", "demo", "--channel", channel, "--uid", "1", "--netwatch=false"}
 	return h
 }
@@ -34,7 +35,7 @@ func (h *hostLab) start(t *testing.T) *agentProc { return startAgent(t, nil, h.s
 
 // lastVideo is the last video packet the native peer received.
 func (h *hostLab) lastVideo() rtc.Packet {
-	v := h.native.videoSince(0)
+	v := h.native.VideoSince(0)
 	return v[len(v)-1]
 }
 
@@ -47,19 +48,19 @@ func TestE2E_KillAndResume(t *testing.T) {
 	h := newHostLab(t, "kill")
 	a := h.start(t)
 	a.await(0, "onJoinChannelSuccess", 10*time.Second)
-	h.native.await(0, "joined 1", 5*time.Second)
-	h.native.awaitVideo(0, 30, 10*time.Second)
-	nFrom, wFrom := h.native.mark(), h.web.mark()
+	h.native.Await(0, "joined 1", 5*time.Second)
+	h.native.AwaitVideo(0, 30, 10*time.Second)
+	nFrom, wFrom := h.native.Mark(), h.web.Mark()
 
 	for i := range 3 {
 		before := h.lastVideo()
-		v := h.native.videoMark()
+		v := h.native.VideoMark()
 		a.signal(syscall.SIGKILL)
 		killed := time.Now()
 		a.wait(5 * time.Second)
 		a = h.start(t)
 		cb, _ := a.await(0, "onJoinChannelSuccess", 10*time.Second)
-		after := h.native.awaitVideo(v, 1, 5*time.Second)[0]
+		after := h.native.AwaitVideo(v, 1, 5*time.Second)[0]
 		t.Logf("kill %d: → rejoined %s, → media at the peer %s", i+1, cb.At.Sub(killed).Round(time.Millisecond), after.At.Sub(killed).Round(time.Millisecond))
 		if after.Track != before.Track || after.SSRC != before.SSRC {
 			t.Errorf("after the restart media came on %s/%d, was %s/%d: want the same track", after.Track, after.SSRC, before.Track, before.SSRC)
@@ -71,24 +72,24 @@ func TestE2E_KillAndResume(t *testing.T) {
 			t.Errorf("the first packet after the restart is not the start of a keyframe")
 		}
 	}
-	h.native.awaitVideo(h.native.videoMark(), 30, 5*time.Second)
-	h.native.none(nFrom)
-	h.web.none(wFrom)
+	h.native.AwaitVideo(h.native.VideoMark(), 30, 5*time.Second)
+	h.native.None(nFrom)
+	h.web.None(wFrom)
 
 	last := h.lastVideo()
 	a.signal(syscall.SIGKILL)
-	ev := h.web.await(wFrom, "stream-removed 1", 15*time.Second)
+	ev := h.web.Await(wFrom, "stream-removed 1", 15*time.Second)
 	onTime(t, "kill+10s web stream-removed", ev.At, last.At.Add(10*time.Second))
-	ev = h.native.await(nFrom, "offline 1 DROPPED", 25*time.Second)
+	ev = h.native.Await(nFrom, "offline 1 DROPPED", 25*time.Second)
 	onTime(t, "kill+20s native onUserOffline(DROPPED)", ev.At, last.At.Add(20*time.Second))
 
 	// Back later: a fresh session, which the peers see join again.
-	nFrom, wFrom = h.native.mark(), h.web.mark()
+	nFrom, wFrom = h.native.Mark(), h.web.Mark()
 	a.wait(time.Second)
 	a = h.start(t)
 	a.await(0, "onJoinChannelSuccess", 10*time.Second)
-	h.native.await(nFrom, "joined 1", 5*time.Second)
-	h.web.await(wFrom, "stream-added 1", 5*time.Second)
+	h.native.Await(nFrom, "joined 1", 5*time.Second)
+	h.web.Await(wFrom, "stream-added 1", 5*time.Second)
 }
 
 // TestE2E_SIGTERMLeaves: systemctl stop, shutdown: the agent leaves and the
@@ -97,12 +98,12 @@ func TestE2E_SIGTERMLeaves(t *testing.T) {
 	h := newHostLab(t, "term")
 	a := h.start(t)
 	a.await(0, "onJoinChannelSuccess", 10*time.Second)
-	h.native.await(0, "joined 1", 5*time.Second)
-	nFrom, wFrom := h.native.mark(), h.web.mark()
+	h.native.Await(0, "joined 1", 5*time.Second)
+	nFrom, wFrom := h.native.Mark(), h.web.Mark()
 	a.signal(syscall.SIGTERM)
 	sent := time.Now()
-	ev := h.native.await(nFrom, "offline 1 QUIT", 2*time.Second)
-	wev := h.web.await(wFrom, "peer-leave 1", 2*time.Second)
+	ev := h.native.Await(nFrom, "offline 1 QUIT", 2*time.Second)
+	wev := h.web.Await(wFrom, "peer-leave 1", 2*time.Second)
 	t.Logf("SIGTERM → native QUIT %s, web peer-leave %s", ev.At.Sub(sent).Round(time.Millisecond), wev.At.Sub(sent).Round(time.Millisecond))
 	a.wait(5 * time.Second)
 	if code := a.cmd.ProcessState.ExitCode(); code != 0 {

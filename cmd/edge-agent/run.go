@@ -141,14 +141,30 @@ func (d *daemon) run(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	d.notify.stopping()
-	d.log.Info("stopping: leaving the channel")
+	d.stop()
+	stop()
+	return <-ended
+}
+
+// stop ends the daemon on SIGTERM or SIGINT: a stop leaves the channel
+// (peers see QUIT); a restart systemd has queued hands over instead, like a
+// kill that comes back at once (peers see nothing, SPEC §3).
+func (d *daemon) stop() {
+	restart, err := restartQueued(context.Background())
+	if err != nil {
+		d.log.Warn("cannot tell a restart from a stop; leaving", "err", err)
+	}
+	if restart {
+		d.log.Info("stopping for a restart: keeping the session", "job", "restart", "action", "handover")
+		d.notify.send("STATUS=restarting: session kept")
+		return
+	}
+	d.log.Info("stopping: leaving the channel", "action", "leave")
 	leave, cancel := context.WithTimeout(context.Background(), leaveTimeout)
 	defer cancel()
 	if err := d.agent.Do(leave, agent.LeaveRequested{}); err != nil {
 		d.log.Warn("leave did not complete", "err", err)
 	}
-	stop()
-	return <-ended
 }
 
 // closeReporter delivers what it can and says offline, cleanly.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/edge-agent/edge-agent/rtc/rtctest"
 	"testing"
 	"time"
 
@@ -14,8 +15,8 @@ type lab struct {
 	srv    *channeld
 	link   *netlab.Link
 	ns     *netlab.NS
-	native *nativePeer
-	web    *webPeer
+	native *rtctest.Native
+	web    *rtctest.Web
 	agent  *agentProc
 }
 
@@ -26,17 +27,17 @@ func newLab(t *testing.T, channel string, agentArgs ...string) *lab {
 	l := &lab{srv: startChanneld(t, "--insecure")}
 	l.ns = netlab.NewNS(t, "agent")
 	l.link = netlab.Connect(t, l.ns, "eth0", 100)
-	l.native = watchNative(t, l.srv.ws("127.0.0.1"), channel, 2)
-	l.web = watchWeb(t, l.srv.ws("127.0.0.1"), channel, 3)
+	l.native = rtctest.WatchNative(t, l.srv.ws("127.0.0.1"), channel, 2)
+	l.web = rtctest.WatchWeb(t, l.srv.ws("127.0.0.1"), channel, 3)
 	args := append([]string{"--server", l.srv.ws(l.link.HostIP), "--app-id", "demo", "--channel", channel, "--uid", "1"}, agentArgs...)
 	l.agent = startAgent(t, l.ns, t.TempDir(), args...)
 	start, _ := l.agent.await(0, "onConnectionStateChanged(CONNECTING, CONNECTING)", 10*time.Second)
 	joined, _ := l.agent.await(0, "onJoinChannelSuccess", 10*time.Second)
 	t.Logf("T0 → T1 (join requested → onJoinChannelSuccess): %s", joined.At.Sub(start.At))
-	seen := l.native.await(0, "joined 1", 5*time.Second)
-	l.web.await(0, "stream-added 1", 5*time.Second)
+	seen := l.native.Await(0, "joined 1", 5*time.Second)
+	l.web.Await(0, "stream-added 1", 5*time.Second)
 	t.Logf("T0 → T2 (join requested → native peer's onUserJoined): %s", seen.At.Sub(start.At))
-	l.native.awaitVideo(0, 30, 10*time.Second)
+	l.native.AwaitVideo(0, 30, 10*time.Second)
 	return l
 }
 
@@ -47,7 +48,7 @@ func (l *lab) cut(t *testing.T) time.Time {
 	l.link.Cut(t)
 	cutAt := time.Now()
 	var last time.Time
-	for _, p := range l.native.videoSince(0) {
+	for _, p := range l.native.VideoSince(0) {
 		if p.At.Before(cutAt) && p.At.After(last) {
 			last = p.At
 		}
@@ -63,7 +64,7 @@ func (l *lab) cut(t *testing.T) time.Time {
 func TestE2E_SeedTimeline(t *testing.T) {
 	l := newLab(t, "timeline", "--failed-after", "5s", "--retry-after-failed", "2s")
 	from := len(l.agent.callbacks())
-	nFrom, wFrom := l.native.mark(), l.web.mark()
+	nFrom, wFrom := l.native.Mark(), l.web.Mark()
 	lastMedia := l.cut(t)
 
 	cb, i := l.agent.await(from, "onConnectionStateChanged(RECONNECTING, INTERRUPTED)", 8*time.Second)
@@ -71,21 +72,21 @@ func TestE2E_SeedTimeline(t *testing.T) {
 	onTime(t, "T3+4s RECONNECTING(INTERRUPTED)", cb.At, lastData.Add(4*time.Second))
 	cb, i = l.agent.await(i, "onConnectionLost()", 8*time.Second)
 	onTime(t, "T3+10s onConnectionLost", cb.At, lastData.Add(10*time.Second))
-	ev := l.web.await(wFrom, "stream-removed 1", 12*time.Second)
+	ev := l.web.Await(wFrom, "stream-removed 1", 12*time.Second)
 	onTime(t, "T3+10s web stream-removed", ev.At, lastMedia.Add(10*time.Second))
-	ev = l.native.await(nFrom, "offline 1 DROPPED", 25*time.Second)
+	ev = l.native.Await(nFrom, "offline 1 DROPPED", 25*time.Second)
 	onTime(t, "T6=T3+20s native onUserOffline(DROPPED)", ev.At, lastMedia.Add(20*time.Second))
 	cb, i = l.agent.await(i, "onConnectionStateChanged(FAILED, JOIN_FAILED)", 10*time.Second)
 	onTime(t, "T7=T6+failed-after FAILED(JOIN_FAILED)", cb.At, lastData.Add(25*time.Second))
 
 	// FAILED: the daemon joins again by itself; the peers see it return.
 	l.link.Heal(t)
-	nFrom, wFrom = l.native.mark(), l.web.mark()
+	nFrom, wFrom = l.native.Mark(), l.web.Mark()
 	cb, i = l.agent.await(i, "onConnectionStateChanged(CONNECTING, CONNECTING)", 5*time.Second)
 	l.agent.await(i, "onConnectionStateChanged(CONNECTED, JOIN_SUCCESS)", 10*time.Second)
 	l.agent.await(i, "onJoinChannelSuccess", time.Second)
-	l.native.await(nFrom, "joined 1", 5*time.Second)
-	l.web.await(wFrom, "stream-added 1", 5*time.Second)
+	l.native.Await(nFrom, "joined 1", 5*time.Second)
+	l.web.Await(wFrom, "stream-added 1", 5*time.Second)
 }
 
 // TestE2E_ShortOutageAndRejoin checks the two kinds of return: within 4 s
@@ -95,36 +96,36 @@ func TestE2E_SeedTimeline(t *testing.T) {
 func TestE2E_ShortOutageAndRejoin(t *testing.T) {
 	l := newLab(t, "rejoin")
 	from := len(l.agent.callbacks())
-	nFrom, wFrom := l.native.mark(), l.web.mark()
+	nFrom, wFrom := l.native.Mark(), l.web.Mark()
 
 	l.cut(t)
 	time.Sleep(2 * time.Second) // The outage itself, not a synchronisation.
 	l.link.Heal(t)
-	v := l.native.videoMark()
-	l.native.awaitVideo(v, 30, 10*time.Second)
+	v := l.native.VideoMark()
+	l.native.AwaitVideo(v, 30, 10*time.Second)
 	time.Sleep(5 * time.Second) // Whatever was due would be late by now.
 	if got := l.agent.callbacks()[from:]; len(got) > 0 {
 		t.Errorf("a 2 s outage: the agent reported %v, want nothing", got)
 	}
-	l.native.none(nFrom)
-	l.web.none(wFrom)
+	l.native.None(nFrom)
+	l.web.None(wFrom)
 
-	from, v = len(l.agent.callbacks()), l.native.videoMark()
-	before := l.native.videoSince(v - 1)[0]
+	from, v = len(l.agent.callbacks()), l.native.VideoMark()
+	before := l.native.VideoSince(v - 1)[0]
 	lastMedia := l.cut(t)
 	_, i := l.agent.await(from, "onConnectionStateChanged(RECONNECTING, INTERRUPTED)", 8*time.Second)
 	l.agent.await(i, "onConnectionLost()", 8*time.Second)
-	ev := l.web.await(wFrom, "stream-removed 1", 12*time.Second)
+	ev := l.web.Await(wFrom, "stream-removed 1", 12*time.Second)
 	onTime(t, "web stream-removed", ev.At, lastMedia.Add(10*time.Second))
 	time.Sleep(time.Until(lastMedia.Add(13 * time.Second))) // The outage lasts 13 s.
 	l.link.Heal(t)
 	l.agent.await(i, "onConnectionStateChanged(CONNECTED, JOIN_SUCCESS)", 6*time.Second)
 	l.agent.await(i, "onRejoinChannelSuccess", time.Second)
-	l.web.await(wFrom, "stream-added 1", 5*time.Second)
-	after := l.native.awaitVideo(l.native.videoMark(), 10, 5*time.Second)[0]
+	l.web.Await(wFrom, "stream-added 1", 5*time.Second)
+	after := l.native.AwaitVideo(l.native.VideoMark(), 10, 5*time.Second)[0]
 	if after.Track != before.Track || after.SSRC != before.SSRC {
 		t.Errorf("media came back on %s/%d, was %s/%d: want the same track", after.Track, after.SSRC, before.Track, before.SSRC)
 	}
 	time.Sleep(time.Until(lastMedia.Add(21 * time.Second))) // Past the native peer's 20 s.
-	l.native.none(nFrom)
+	l.native.None(nFrom)
 }

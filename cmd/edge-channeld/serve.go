@@ -79,11 +79,16 @@ func run(ctx context.Context, srv *server.Server, ln net.Listener, log *slog.Log
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	notifyReady(ln)
+	wctx, stopWatchdog := context.WithCancel(ctx)
+	defer stopWatchdog()
+	go feedWatchdog(wctx, ln, log)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http: %w", err)
 	case <-ctx.Done():
 	}
+	notifyStopping()
 	log.Info("stopping", "component", "main")
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()

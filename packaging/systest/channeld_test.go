@@ -10,11 +10,6 @@ import (
 	"github.com/edge-agent/edge-agent/packaging/systest"
 )
 
-// channeldNotifies says whether edge-channeld sends READY=1 and feeds the
-// watchdog yet. Until it does, the test runs its unit as Type=simple
-// without a watchdog, to check everything else; turn it to true then.
-const channeldNotifies = false
-
 // channeldApps is an apps file with one app ("APP_ID SECRET").
 const channeldApps = "# app secret\nsystest 0123456789abcdef0123456789abcdef\n"
 
@@ -23,18 +18,15 @@ const channeldApps = "# app secret\nsystest 0123456789abcdef0123456789abcdef\n"
 const healthz = `exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz HTTP/1.0\r\n\r\n' >&3 && cat <&3`
 
 // TestChanneldUnit_ServesInItsSandbox installs edge-channeld.service as the
-// package would and checks that the hardened server listens, reads its apps
-// credential, runs as a transient user and stops cleanly.
+// package would and checks that the hardened server becomes ready (READY=1,
+// with its watchdog fed), listens, reads its apps credential, runs as a
+// transient user and stops cleanly.
 func TestChanneldUnit_ServesInItsSandbox(t *testing.T) {
 	c := systest.Boot(t, systest.Debian(t), systest.Options{Network: systest.PrivateNetwork})
 	must(t, c.CopyIn(goBuild(t, "github.com/edge-agent/edge-agent/cmd/edge-channeld"), "/usr/bin/edge-channeld", 0o755))
 	must(t, c.CopyIn(filepath.Join(unitDir, "edge-channeld.service"), "/lib/systemd/system/edge-channeld.service", 0o644))
 	must(t, c.CopyIn(filepath.Join(unitDir, "edge-channeld.env"), "/etc/edge-channeld/edge-channeld.env", 0o644))
 	must(t, c.WriteFile("/etc/edge-channeld/apps", []byte(channeldApps), 0o600))
-	if !channeldNotifies {
-		must(t, c.WriteFile("/etc/systemd/system/edge-channeld.service.d/simple.conf",
-			[]byte("[Service]\nType=simple\nWatchdogSec=0\n"), 0o644))
-	}
 	run(t, c, "systemctl", "daemon-reload")
 	run(t, c, "systemctl", "start", "edge-channeld.service")
 

@@ -1,4 +1,8 @@
-package main
+// Package rtctest watches a channel the way peers do, for end-to-end tests:
+// a native peer (a real rtc session that receives the media) and a web-kind
+// peer (a client of the signalling protocol, as the web page is), each
+// keeping a log of what it saw and when.
+package rtctest
 
 import (
 	"context"
@@ -14,28 +18,28 @@ import (
 	"github.com/edge-agent/edge-agent/rtc/signal"
 )
 
-// peerEvent is what a watching peer saw, and when.
-type peerEvent struct {
+// Event is what a watching peer saw, and when.
+type Event struct {
 	At    time.Time
 	Event string // "joined 1", "offline 1 DROPPED", "offline 1 QUIT"
 }
 
-// peerLog is a peer's record of what it saw.
-type peerLog struct {
-	t       *testing.T
+// Log is a peer's record of what it saw.
+type Log struct {
+	t       testing.TB
 	name    string
 	mu      sync.Mutex
-	events  []peerEvent
+	events  []Event
 	changed chan struct{}
 }
 
-func newPeerLog(t *testing.T, name string) *peerLog {
-	return &peerLog{t: t, name: name, changed: make(chan struct{}, 1)}
+func newLog(t testing.TB, name string) *Log {
+	return &Log{t: t, name: name, changed: make(chan struct{}, 1)}
 }
 
-func (p *peerLog) add(at time.Time, ev string) {
+func (p *Log) add(at time.Time, ev string) {
 	p.mu.Lock()
-	p.events = append(p.events, peerEvent{At: at, Event: ev})
+	p.events = append(p.events, Event{At: at, Event: ev})
 	p.mu.Unlock()
 	p.t.Logf("%s peer: %s %s", p.name, at.Format("15:04:05.000"), ev)
 	select {
@@ -44,28 +48,30 @@ func (p *peerLog) add(at time.Time, ev string) {
 	}
 }
 
-// seen returns the events since index from.
-func (p *peerLog) seen(from int) []peerEvent {
+// Seen returns the events since index from.
+func (p *Log) Seen(from int) []Event {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if from > len(p.events) {
 		return nil
 	}
-	return append([]peerEvent(nil), p.events[from:]...)
+	return append([]Event(nil), p.events[from:]...)
 }
 
-func (p *peerLog) mark() int {
+// Mark returns the number of events so far: an index for Seen and Await.
+func (p *Log) Mark() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return len(p.events)
 }
 
-// await waits for an event equal to ev after index from.
-func (p *peerLog) await(from int, ev string, within time.Duration) peerEvent {
+// Await waits for an event equal to ev after index from, failing the test
+// after within.
+func (p *Log) Await(from int, ev string, within time.Duration) Event {
 	p.t.Helper()
 	deadline := time.After(within)
 	for {
-		for _, e := range p.seen(from) {
+		for _, e := range p.Seen(from) {
 			if e.Event == ev {
 				return e
 			}
@@ -73,29 +79,34 @@ func (p *peerLog) await(from int, ev string, within time.Duration) peerEvent {
 		select {
 		case <-p.changed:
 		case <-deadline:
-			p.t.Fatalf("%s peer: no %q within %s (saw %v)", p.name, ev, within, p.seen(from))
+			p.t.Fatalf("%s peer: no %q within %s (saw %v)", p.name, ev, within, p.Seen(from))
 		}
 	}
 }
 
-// none checks that nothing was seen since from.
-func (p *peerLog) none(from int) {
+// None checks that nothing was seen since from.
+func (p *Log) None(from int) {
 	p.t.Helper()
-	if got := p.seen(from); len(got) > 0 {
+	if got := p.Seen(from); len(got) > 0 {
 		p.t.Errorf("%s peer saw %v, want nothing", p.name, got)
 	}
 }
 
-// nativePeer is another agent in the channel: a real rtc session that
+// Native is another agent in the channel: a real rtc session that
 // receives the media and reports peers as the SDK would.
-type nativePeer struct {
-	*peerLog
+// Native is another agent in the channel: a real rtc session that receives
+// the media and reports peers as the SDK would ("joined 1", "offline 1
+// DROPPED", "offline 1 QUIT").
+type Native struct {
+	*Log
 	mu    sync.Mutex
-	media []rtc.Packet // the video packets of uid 1
+	media []rtc.Packet // the video packets received, of every publisher
 }
 
-func watchNative(t *testing.T, server, channel string, uid uint32) *nativePeer {
-	p := &nativePeer{peerLog: newPeerLog(t, "native")}
+// WatchNative joins channel on server (a ws:// URL, app "demo", no token)
+// as uid, until the test ends.
+func WatchNative(t testing.TB, server, channel string, uid uint32) *Native {
+	p := &Native{Log: newLog(t, "native")}
 	cfg := rtc.Config{Server: server, AppID: "demo", Media: rtc.MediaNone, ICE: rtc.ICEConfig{Loopback: true},
 		OnPacket: p.packet}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -110,7 +121,7 @@ func watchNative(t *testing.T, server, channel string, uid uint32) *nativePeer {
 	return p
 }
 
-func (p *nativePeer) report(e rtc.Event, at time.Time) {
+func (p *Native) report(e rtc.Event, at time.Time) {
 	switch e := e.(type) {
 	case rtc.PeerJoined:
 		p.add(at, fmt.Sprintf("joined %d", e.UID))
@@ -123,7 +134,7 @@ func (p *nativePeer) report(e rtc.Event, at time.Time) {
 	}
 }
 
-func (p *nativePeer) packet(pk rtc.Packet) {
+func (p *Native) packet(pk rtc.Packet) {
 	if !strings.HasSuffix(pk.Track, "-video") {
 		return
 	}
@@ -132,36 +143,44 @@ func (p *nativePeer) packet(pk rtc.Packet) {
 	p.mu.Unlock()
 }
 
-// videoSince returns the video packets received since index from.
-func (p *nativePeer) videoSince(from int) []rtc.Packet {
+// VideoSince returns the video packets received since index from.
+func (p *Native) VideoSince(from int) []rtc.Packet {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]rtc.Packet(nil), p.media[from:]...)
 }
 
-func (p *nativePeer) videoMark() int {
+// VideoMark returns the number of video packets so far.
+func (p *Native) VideoMark() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return len(p.media)
 }
 
-// awaitVideo waits until at least n video packets arrived after from.
-func (p *nativePeer) awaitVideo(from, n int, within time.Duration) []rtc.Packet {
+// AwaitVideo waits until at least n video packets arrived after from.
+func (p *Native) AwaitVideo(from, n int, within time.Duration) []rtc.Packet {
 	p.t.Helper()
-	poll(p.t, within, fmt.Sprintf("%d video packets at the native peer", n), func() bool { return p.videoMark()-from >= n })
-	return p.videoSince(from)
+	deadline := time.Now().Add(within)
+	for p.VideoMark()-from < n {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("not within %s: %d video packets at the native peer", within, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return p.VideoSince(from)
 }
 
-// webPeer is a web-kind client of the signalling protocol, as the page is:
+// Web is a web-kind client of the signalling protocol, as the page is:
 // it joins, keeps itself present with heartbeats, and logs stream-added,
 // stream-removed and peer-leave as the page would. It takes no media: the
 // web peer's timers are the server's business.
-type webPeer struct {
-	*peerLog
+type Web struct {
+	*Log
 }
 
-func watchWeb(t *testing.T, server, channel string, uid uint32) *webPeer {
-	p := &webPeer{peerLog: newPeerLog(t, "web")}
+// WatchWeb joins channel on server as a web-kind uid, until the test ends.
+func WatchWeb(t testing.TB, server, channel string, uid uint32) *Web {
+	p := &Web{Log: newLog(t, "web")}
 	conn, _, err := websocket.DefaultDialer.Dial(server, nil)
 	if err != nil {
 		t.Fatalf("web peer: %v", err)
@@ -179,7 +198,7 @@ func watchWeb(t *testing.T, server, channel string, uid uint32) *webPeer {
 	return p
 }
 
-func (p *webPeer) heartbeat(conn *websocket.Conn, mu *sync.Mutex, stop chan struct{}) {
+func (p *Web) heartbeat(conn *websocket.Conn, mu *sync.Mutex, stop chan struct{}) {
 	hb := signal.MustEncode(&signal.Heartbeat{})
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
@@ -198,7 +217,7 @@ func (p *webPeer) heartbeat(conn *websocket.Conn, mu *sync.Mutex, stop chan stru
 	}
 }
 
-func (p *webPeer) read(conn *websocket.Conn) {
+func (p *Web) read(conn *websocket.Conn) {
 	for {
 		_, msg, err := conn.ReadMessage()
 		if err != nil {
