@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
@@ -89,17 +88,18 @@ func newBrowser(t *testing.T) context.Context {
 type page struct {
 	t   *testing.T
 	ctx context.Context
-	srv *testServer // the server it was opened on, when setup made it
+	srv *testServer // the server it was opened on
 }
 
-// openPage opens the viewer of channel on hs in a new browser.
-func openPage(t *testing.T, hs *httptest.Server, channel string) *page {
+// openPage opens the viewer of channel (with any further query
+// parameters) on srv in a new browser.
+func openPage(t *testing.T, srv *testServer, channel string) *page {
 	t.Helper()
 	ctx := newBrowser(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(hs.URL+"/?channel="+channel)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.pageURL(channel))); err != nil {
 		t.Fatalf("open page: %v", err)
 	}
-	p := &page{t: t, ctx: ctx}
+	p := &page{t: t, ctx: ctx, srv: srv}
 	t.Cleanup(p.dumpOnFailure)
 	return p
 }

@@ -3,39 +3,34 @@ package web
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http/httptest"
 	"os"
-	"strings"
 	"testing"
-	"time"
 
-	"github.com/edge-agent/edge-agent/rtc"
 	"github.com/edge-agent/edge-agent/rtc/server"
 	"github.com/edge-agent/edge-agent/rtc/signal"
 )
 
 // This file is the server half of the test harness: a real channel server
-// in-process, with the page mounted, and a native publisher.
+// in-process, with the page mounted. The agents that publish into it are
+// the real edge-agent binary (agent_test.go).
 
-// testServer is a channel server with the page, on loopback.
+// testServer is a channel server with the page, listening on every address
+// of the host.
 type testServer struct {
-	hs    *httptest.Server
-	wsURL string
+	hs   *httptest.Server
+	port int
 }
 
 // startServer starts a channel server (SPEC §6.2 defaults for every timer)
 // serving Handler at "/", and stops it when the test ends. It is insecure
-// (no tokens) unless apps are given.
+// (no tokens) unless apps are given. It listens on all addresses, so that
+// an agent in a network namespace reaches it at its link's host address
+// while the browser uses loopback.
 func startServer(t *testing.T, apps ...signal.AppSecrets) *testServer {
 	t.Helper()
-	o := server.Options{
-		Insecure: len(apps) == 0,
-		Page:     Handler(),
-		// Loopback for the native publisher; the browser reaches the server
-		// on the host's own address (chromium gathers no loopback candidates).
-		ICE:    server.ICEOptions{Loopback: true},
-		Logger: testLogger(t, "server"),
-	}
+	o := server.Options{Insecure: len(apps) == 0, Page: Handler(), Logger: testLogger(t, "server")}
 	if len(apps) > 0 {
 		o.Apps = apps[0]
 	}
@@ -43,7 +38,14 @@ func startServer(t *testing.T, apps ...signal.AppSecrets) *testServer {
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
-	hs := httptest.NewServer(srv)
+	ln, err := net.Listen("tcp", ":0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	hs := httptest.NewUnstartedServer(srv)
+	hs.Listener.Close()
+	hs.Listener = ln
+	hs.Start()
 	t.Cleanup(func() {
 		hs.CloseClientConnections()
 		hs.Close()
@@ -51,7 +53,21 @@ func startServer(t *testing.T, apps ...signal.AppSecrets) *testServer {
 			t.Errorf("server close: %v", err)
 		}
 	})
-	return &testServer{hs: hs, wsURL: "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws"}
+	return &testServer{hs: hs, port: ln.Addr().(*net.TCPAddr).Port}
+}
+
+// addr is the server's host:port at host.
+func (s *testServer) addr(host string) string {
+	return net.JoinHostPort(host, fmt.Sprint(s.port))
+}
+
+// wsURL is the signalling URL at host, for an agent's --server.
+func (s *testServer) wsURL(host string) string { return "ws://" + s.addr(host) + "/ws" }
+
+// pageURL is the page of the channel on loopback, where the browser opens
+// it (a secure context: the page proves its resumes with crypto.subtle).
+func (s *testServer) pageURL(channel string) string {
+	return "http://" + s.addr("127.0.0.1") + "/?channel=" + channel
 }
 
 // testLogger logs to stderr when WEB_TEST_LOG is set (debug with
@@ -66,109 +82,4 @@ func testLogger(t *testing.T, who string) *slog.Logger {
 		level = slog.LevelDebug
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})).With("who", who, "test", t.Name())
-}
-
-// publisher is a native peer publishing video into the channel: the
-// agent, as the page sees it. The tests drive it through these four
-// operations only, so that the in-process rtc.Session used here can be
-// swapped for the real edge-agent binary (kill = SIGKILL, resume = start
-// again with the same state directory, leave = SIGTERM) or a network cut.
-type publisher interface {
-	// UID is the publisher's uid.
-	UID() uint32
-	// Start joins afresh and publishes; it returns once joined.
-	Start(t *testing.T)
-	// Kill stops everything the publisher sends, at once and without a
-	// leave: signalling, RTP and RTCP. The session stays resumable.
-	Kill(t *testing.T)
-	// Resume starts a new publisher that resumes the killed session; it
-	// returns once joined and reports whether the server resumed it.
-	Resume(t *testing.T) (resumed bool)
-	// Leave leaves the channel: peers are told QUIT at once.
-	Leave(t *testing.T)
-}
-
-// sessionPublisher is a publisher made of the agent's own rtc.Session,
-// publishing the built-in test clip: a kill is Close (no leave, the resume
-// state kept in its state directory) and a resume is a new Session on the
-// same directory.
-type sessionPublisher struct {
-	cfg     rtc.Config
-	channel string
-	uid     uint32
-	sess    *rtc.Session
-	events  chan rtc.Event
-}
-
-func newSessionPublisher(t *testing.T, srv *testServer, channel string, uid uint32) *sessionPublisher {
-	p := &sessionPublisher{channel: channel, uid: uid, events: make(chan rtc.Event, 1024)}
-	p.cfg = rtc.Config{
-		Server: srv.wsURL, AppID: "demo", StateDir: t.TempDir(), Media: rtc.MediaTest,
-		ICE:    rtc.ICEConfig{Loopback: true, Interfaces: []string{"lo"}},
-		Logger: testLogger(t, fmt.Sprintf("uid%d", uid)),
-		Report: func(e rtc.Event) {
-			select {
-			case p.events <- e:
-			default: // The tests read only outcomes; a flood of others is dropped.
-			}
-		},
-	}
-	t.Cleanup(func() { p.close(t) })
-	return p
-}
-
-func (p *sessionPublisher) UID() uint32 { return p.uid }
-
-func (p *sessionPublisher) Start(t *testing.T) { p.join(t, true) }
-
-func (p *sessionPublisher) Kill(t *testing.T) { p.close(t) }
-
-func (p *sessionPublisher) Resume(t *testing.T) bool { return p.join(t, false).Resumed }
-
-func (p *sessionPublisher) Leave(t *testing.T) {
-	t.Helper()
-	if p.sess == nil {
-		t.Fatal("leave: not started")
-	}
-	p.sess.Stop(true)
-	p.close(t)
-}
-
-// join makes a new Session and joins (fresh) or resumes, waiting for the
-// outcome.
-func (p *sessionPublisher) join(t *testing.T, fresh bool) rtc.Joined {
-	t.Helper()
-	p.close(t)
-	s, err := rtc.New(p.cfg)
-	if err != nil {
-		t.Fatalf("rtc.New: %v", err)
-	}
-	p.sess = s
-	s.Join(p.channel, p.uid, "", fresh)
-	deadline := time.NewTimer(waitLimit)
-	defer deadline.Stop()
-	for {
-		select {
-		case e := <-p.events:
-			switch e := e.(type) {
-			case rtc.Joined:
-				return e
-			case rtc.AttemptFailed, rtc.Refused:
-				t.Fatalf("publisher %d: join: %v", p.uid, e)
-			}
-		case <-deadline.C:
-			t.Fatalf("publisher %d: not joined within %v", p.uid, waitLimit)
-		}
-	}
-}
-
-// close ends the current Session without leaving, if there is one.
-func (p *sessionPublisher) close(t *testing.T) {
-	if p.sess == nil {
-		return
-	}
-	if err := p.sess.Close(); err != nil {
-		t.Errorf("publisher %d: close: %v", p.uid, err)
-	}
-	p.sess = nil
 }

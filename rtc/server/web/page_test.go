@@ -107,57 +107,82 @@ func waitEvent(p *page, uid uint32, kind string, n int, limit time.Duration) pag
 // pageNow returns Date.now() in the page, in ms: the clock of edgeEvents.
 func pageNow(p *page) float64 { return eval[float64](p, `Date.now()`) }
 
-// setup starts a server, a publisher of uid in channel and the page
-// watching it, and waits until the video plays.
-func setup(t *testing.T, channel string, uid uint32) (*page, publisher) {
+// setup starts a server, the page watching channel and an agent of uid on
+// the host, and waits until the page plays the agent's video.
+func setup(t *testing.T, channel string, uid uint32) (*page, *agent) {
 	t.Helper()
-	srv := startServer(t)
-	p := openPage(t, srv.hs, channel)
-	p.srv = srv
-	waitFor(p, "the page to join", `document.getElementById('status').dataset.state === 'CONNECTED'`, waitLimit)
-	pub := publisher(newSessionPublisher(t, srv, channel, uid))
-	pub.Start(t)
-	waitEvent(p, uid, "stream-added", 1, waitLimit)
-	st := waitPlaying(p, uid, nil, waitLimit)
-	t.Logf("playing: %dx%d, t=%.2f s, %d frames", st.Width, st.Height, st.Time, st.Frames)
-	return p, pub
+	p := openJoined(t, startServer(t), channel)
+	a := newAgent(t, nil, p.srv.wsURL("127.0.0.1"), channel, uid)
+	publish(p, a)
+	return p, a
 }
 
+// openJoined opens the page of channel on srv and waits until it joined.
+func openJoined(t *testing.T, srv *testServer, channel string) *page {
+	t.Helper()
+	p := openPage(t, srv, channel)
+	waitFor(p, "the page to join", `document.getElementById('status').dataset.state === 'CONNECTED'`, waitLimit)
+	return p
+}
+
+// publish starts a, which must join afresh, and waits until the page
+// plays its video.
+func publish(p *page, a *agent) {
+	p.t.Helper()
+	startedAt := pageNow(p)
+	if a.Start() {
+		p.t.Fatalf("agent %d resumed a session on its first start", a.UID())
+	}
+	added := waitEvent(p, a.UID(), "stream-added", 1, waitLimit)
+	st := waitPlaying(p, a.UID(), nil, waitLimit)
+	p.t.Logf("agent %d started → stream-added %v → playing %v: %dx%d, t=%.2f s, %d frames", a.UID(),
+		ms(added.T-startedAt), ms(pageNow(p)-startedAt), st.Width, st.Height, st.Time, st.Frames)
+}
+
+// TestPage_VideoPlays: the page plays the test clip that the edge-agent
+// binary publishes. With -update-screenshot it writes screenshot.png, the
+// README's picture of the page.
 func TestPage_VideoPlays(t *testing.T) {
-	p, pub := setup(t, "lobby", 42)
-	before := videoOf(p, pub.UID())
-	after := waitPlaying(p, pub.UID(), before, waitLimit)
+	p, a := setup(t, "lobby", 42)
+	before := videoOf(p, a.UID())
+	after := waitPlaying(p, a.UID(), before, waitLimit)
+	t.Logf("playing on: t %.2f → %.2f s, frames %d → %d", before.Time, after.Time, before.Frames, after.Frames)
 	if after.Width != 640 || after.Height != 360 {
 		t.Errorf("picture %dx%d, want the clip's 640x360", after.Width, after.Height)
 	}
-	if got := events(p); len(got) != 1 || got[0].Event != "stream-added" || got[0].UID != pub.UID() {
-		t.Errorf("edgeEvents %+v, want one stream-added of uid %d", got, pub.UID())
+	if got := events(p); len(got) != 1 || got[0].Event != "stream-added" || got[0].UID != a.UID() {
+		t.Errorf("edgeEvents %+v, want one stream-added of uid %d", got, a.UID())
+	}
+	if *updateScreenshot {
+		writeScreenshot(p)
 	}
 }
 
-// TestPage_TwoPublishersAndAPhone: two native peers each get a tile, in uid
+// writeScreenshot writes screenshot.png once every tile shows a steady
+// frame rate.
+func writeScreenshot(p *page) {
+	p.t.Helper()
+	waitFor(p, "a steady frame rate", `[...document.querySelectorAll('#grid .stats')].every(s => parseInt(s.textContent.split('·')[1]) >= 25)`, waitLimit)
+	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		p.t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile("screenshot.png", png, 0o644); err != nil {
+		p.t.Fatalf("screenshot: %v", err)
+	}
+	p.t.Logf("screenshot.png: %d bytes", len(png))
+}
+
+// TestPage_TwoPublishersAndAPhone: two agents each get a tile, in uid
 // order, both playing; on a phone-sized screen the tiles stack in one
-// column and nothing scrolls sideways. With -update-screenshot it writes
-// screenshot.png, the README's picture of the page.
+// column and nothing scrolls sideways.
 func TestPage_TwoPublishersAndAPhone(t *testing.T) {
 	p, first := setup(t, "two", 43)
-	second := newSessionPublisher(t, p.srv, "two", 42)
-	second.Start(t)
-	waitEvent(p, second.UID(), "stream-added", 1, waitLimit)
-	waitPlaying(p, second.UID(), nil, waitLimit)
+	second := newAgent(t, nil, p.srv.wsURL("127.0.0.1"), "two", 42)
+	publish(p, second)
 	waitPlaying(p, first.UID(), videoOf(p, first.UID()), waitLimit)
 	if got := eval[[]string](p, `[...document.querySelectorAll('#grid video')].map(v => v.dataset.uid)`); len(got) != 2 || got[0] != "42" {
 		t.Errorf("tiles %v, want 42 then 43", got)
-	}
-	if *updateScreenshot {
-		waitFor(p, "a steady frame rate", `[...document.querySelectorAll('#grid .stats')].every(s => parseInt(s.textContent.split('·')[1]) >= 25)`, waitLimit)
-		png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
-		if err := os.WriteFile("screenshot.png", png, 0o644); err != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
 	}
 	if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(3), chromedp.EmulateMobile)); err != nil {
 		t.Fatalf("phone viewport: %v", err)

@@ -18,7 +18,7 @@ import (
 // handling change.
 func TestPage_ProofMatchesGo(t *testing.T) {
 	srv := startServer(t)
-	p := openPage(t, srv.hs, "")
+	p := openPage(t, srv, "")
 	claim := signal.ResumeClaim{AppID: "demo", Channel: "lobby", UID: 4294967295,
 		Session: signal.NewID(16), Nonce: signal.NewID(16)}
 	secret := signal.NewID(32)

@@ -103,17 +103,28 @@ func (p *proxy) cut() {
 	}
 }
 
-// hostAddress returns an IPv4 address of this host other than loopback, or
-// "" when it has none. A page opened there is not a secure context, so it
-// has no crypto.subtle, as on a kiosk LAN served over plain http.
+// hostAddress returns an IPv4 address of this host on an interface that is
+// up and not loopback, or "" when it has none. A page opened there is not a
+// secure context, so it has no crypto.subtle, as on a kiosk LAN served over
+// plain http. Addresses on lo are skipped even when they are not 127/8:
+// system tests running alongside put (and remove) theirs there.
 func hostAddress() string {
-	addrs, err := net.InterfaceAddrs()
+	ifs, err := net.Interfaces()
 	if err != nil {
 		return ""
 	}
-	for _, a := range addrs {
-		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
-			return n.IP.String()
+	for _, ifc := range ifs {
+		if ifc.Flags&net.FlagUp == 0 || ifc.Flags&net.FlagLoopback != 0 {
+			continue
+		}
+		addrs, err := ifc.Addrs()
+		if err != nil {
+			continue
+		}
+		for _, a := range addrs {
+			if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLinkLocalUnicast() {
+				return n.IP.String()
+			}
 		}
 	}
 	return ""

@@ -22,20 +22,19 @@ func TestPage_ReconnectsItsOwnSession(t *testing.T) {
 	if host == "" {
 		host = "127.0.0.1"
 	}
-	px := startProxy(t, host, strings.TrimPrefix(srv.hs.URL, "http://"))
+	px := startProxy(t, host, srv.addr("127.0.0.1"))
 	ctx := newBrowser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+px.addr()+"/?channel=cut")); err != nil {
 		t.Fatalf("open page: %v", err)
 	}
-	p := &page{t: t, ctx: ctx}
+	p := &page{t: t, ctx: ctx, srv: srv}
 	t.Cleanup(p.dumpOnFailure)
 	secure := eval[bool](p, `window.isSecureContext && !!(window.crypto && crypto.subtle)`)
 	t.Logf("page at %s: secure context with crypto.subtle: %t", px.addr(), secure)
 	waitFor(p, "the page to join", `document.getElementById('status').dataset.state === 'CONNECTED'`, waitLimit)
-	pub := newSessionPublisher(t, srv, "cut", 5)
-	pub.Start(t)
-	waitEvent(p, pub.UID(), "stream-added", 1, waitLimit)
-	before := waitPlaying(p, pub.UID(), nil, waitLimit)
+	pub := newAgent(t, nil, srv.wsURL("127.0.0.1"), "cut", 5)
+	publish(p, pub)
+	before := videoOf(p, pub.UID())
 	tagVideo(p, pub.UID(), "before-cut")
 
 	cutAt := pageNow(p)
@@ -62,7 +61,7 @@ func TestPage_ReconnectsItsOwnSession(t *testing.T) {
 // channel name is refused with a message and focus on the field.
 func TestPage_KeyboardJoin(t *testing.T) {
 	srv := startServer(t)
-	p := openPage(t, srv.hs, "")
+	p := openPage(t, srv, "")
 	if got := eval[string](p, `document.activeElement.id`); got != "channel" {
 		t.Fatalf("focus on %q at load, want the channel field", got)
 	}
@@ -96,7 +95,7 @@ func TestPage_KeyboardJoin(t *testing.T) {
 func TestPage_Token(t *testing.T) {
 	secret := strings.Repeat("s", signal.MinSecretLen)
 	srv := startServer(t, signal.AppSecrets{"shop": secret})
-	p := openPage(t, srv.hs, "door&app=shop&uid=77&token=et1.shop.door.77.1.bad")
+	p := openPage(t, srv, "door&app=shop&uid=77&token=et1.shop.door.77.1.bad")
 	waitFor(p, "the refusal", `document.getElementById('status').dataset.state === 'FAILED'`, waitLimit)
 	if got := eval[string](p, `document.getElementById('form-error').textContent`); !strings.Contains(got, "INVALID_TOKEN") {
 		t.Errorf("error %q, want INVALID_TOKEN named", got)
