@@ -41,7 +41,10 @@ type Config struct {
 	Media      string // test, none, or rtp://HOST:PORT
 	Sink       string // rtp://HOST:PORT or empty
 	Netwatch   bool
-	LogLevel   string
+	// NetwatchPoll follows the network by polling instead of netlink
+	// notifications.
+	NetwatchPoll bool
+	LogLevel     string
 
 	Timers agent.Timers
 }

@@ -91,6 +91,7 @@ var keys = []key{
 	str("media", "what to publish: test, none, or rtp://HOST:PORT", func(c *Config) *string { return &c.Media }),
 	str("sink", "where received media goes: rtp://HOST:PORT", func(c *Config) *string { return &c.Sink }),
 	boolean("netwatch", "follow the kernel's view of links, addresses and routes", func(c *Config) *bool { return &c.Netwatch }),
+	boolean("netwatch-poll", "poll the network every second instead of following netlink notifications (hosts whose netlink subscriptions misbehave)", func(c *Config) *bool { return &c.NetwatchPoll }),
 	str("log-level", "debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }),
 	duration("interrupted-after", "silence before RECONNECTING(INTERRUPTED)", func(c *Config) *time.Duration { return &c.Timers.Interrupted }),
 	duration("lost-after", "silence before onConnectionLost", func(c *Config) *time.Duration { return &c.Timers.Lost }),

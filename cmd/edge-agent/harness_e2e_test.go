@@ -47,7 +47,7 @@ type channeld struct {
 
 // startChanneld runs the channel server on every address of the host, on a
 // free port, and waits until it answers /healthz.
-func startChanneld(t *testing.T, args ...string) *channeld {
+func startChanneld(t testing.TB, args ...string) *channeld {
 	t.Helper()
 	port := freePort(t)
 	all := append([]string{"serve", "--listen", fmt.Sprintf(":%d", port), "--log-level", "warn"}, args...)
@@ -75,7 +75,7 @@ func (c *channeld) url(host, path string) string {
 func (c *channeld) ws(host string) string { return fmt.Sprintf("ws://%s:%d/ws", host, c.port) }
 
 // channels returns the server's view of its channels.
-func (c *channeld) channels(t *testing.T) []map[string]any {
+func (c *channeld) channels(t testing.TB) []map[string]any {
 	t.Helper()
 	resp, err := http.Get(c.url("127.0.0.1", "/api/v1/channels"))
 	if err != nil {
@@ -91,7 +91,7 @@ func (c *channeld) channels(t *testing.T) []map[string]any {
 	return doc.Channels
 }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", ":0")
 	if err != nil {
@@ -102,7 +102,7 @@ func freePort(t *testing.T) int {
 }
 
 // poll checks cond every 20 ms until it holds, failing t at the deadline.
-func poll(t *testing.T, within time.Duration, what string, cond func() bool) {
+func poll(t testing.TB, within time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for !cond() {
@@ -115,7 +115,7 @@ func poll(t *testing.T, within time.Duration, what string, cond func() bool) {
 
 // testWriter logs a process's output into the test's log.
 type testWriter struct {
-	t    *testing.T
+	t    testing.TB
 	name string
 }
 
@@ -132,7 +132,7 @@ type callback struct {
 
 // agentProc is a running edge-agent and the callbacks it logged.
 type agentProc struct {
-	t        *testing.T
+	t        testing.TB
 	cmd      *exec.Cmd
 	state    string
 	runtime  string
@@ -147,7 +147,7 @@ var callbackLine = regexp.MustCompile(`^time=(\S+) .*msg=callback .*event=("(?:[
 
 // startAgent runs edge-agent (in ns, unless nil) with a state directory of
 // its own unless one is given by --state-dir in args.
-func startAgent(t *testing.T, ns *netlab.NS, state string, args ...string) *agentProc {
+func startAgent(t testing.TB, ns *netlab.NS, state string, args ...string) *agentProc {
 	t.Helper()
 	a := &agentProc{t: t, state: state, runtime: t.TempDir(), changed: make(chan struct{}, 1), ended: make(chan struct{})}
 	all := append([]string{binary, "run", "--config", os.DevNull, "--state-dir", state, "--runtime-dir", a.runtime}, args...)
@@ -294,7 +294,7 @@ func (a *agentProc) lastData() time.Time {
 
 // onTime checks that a callback came within the SPEC's tolerance after its
 // documented moment: [due, due + 500 ms].
-func onTime(t *testing.T, what string, at, due time.Time) {
+func onTime(t testing.TB, what string, at, due time.Time) {
 	t.Helper()
 	late := at.Sub(due)
 	t.Logf("%s: %+dms after its moment", what, late.Milliseconds())

@@ -36,8 +36,8 @@ func linksDoc(s netwatch.Snapshot) []linkDoc {
 // startNetwatch starts the monitor and feeds the agent from it. Without
 // netlink (or with it switched off) the agent still follows the silence
 // timers of SPEC §2; it only loses the head start.
-func startNetwatch(a *agent.Agent, log *slog.Logger) (stop func()) {
-	m := netwatch.New(netwatch.Options{Logger: log})
+func startNetwatch(a *agent.Agent, pollOnly bool, log *slog.Logger) (stop func()) {
+	m := netwatch.New(netwatch.Options{Logger: log, PollOnly: pollOnly})
 	if err := m.Start(); err != nil {
 		log.Warn("network monitor unavailable; following the silence timers only", "err", err)
 		return func() {}

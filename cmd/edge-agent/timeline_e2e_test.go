@@ -22,7 +22,7 @@ type lab struct {
 
 // newLab starts everything and waits until the agent is joined, the peers
 // saw it, and its video reaches the native peer.
-func newLab(t *testing.T, channel string, agentArgs ...string) *lab {
+func newLab(t testing.TB, channel string, agentArgs ...string) *lab {
 	netlab.Require(t)
 	l := &lab{srv: startChanneld(t, "--insecure")}
 	l.ns = netlab.NewNS(t, "agent")
@@ -44,7 +44,7 @@ func newLab(t *testing.T, channel string, agentArgs ...string) *lab {
 // cut silences the agent's network and returns the time of the last video
 // packet the native peer received before: the server's last data from the
 // agent, give or take the forwarding on loopback.
-func (l *lab) cut(t *testing.T) time.Time {
+func (l *lab) cut(t testing.TB) time.Time {
 	l.link.Cut(t)
 	cutAt := time.Now()
 	var last time.Time
