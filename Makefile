@@ -18,7 +18,7 @@ DATE    := $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
 # Debian packages the tests use. Each is installed only when missing.
-APT_PACKAGES ?= iproute2 nftables mosquitto chromium debootstrap systemd-container
+APT_PACKAGES ?= iproute2 nftables mosquitto chromium debootstrap systemd-container lintian qemu-user-static
 
 TEST_TIMEOUT ?= 80m
 
@@ -54,3 +54,18 @@ lint: tools fmt-check
 
 test: deps lint
 	EDGE_REQUIRE_SYSTEM_TESTS=1 $(GO) test -race -timeout $(TEST_TIMEOUT) ./...
+
+# Debian packages (packaging/README.md): dist/edge-agent_VERSION_ARCH.deb and
+# dist/edge-channeld_VERSION_ARCH.deb for each of DEB_ARCHES.
+DEB_ARCHES ?= amd64,arm64,armhf
+
+.PHONY: deb deb-test
+
+deb:
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(GO) run ./packaging/cmd/mkdeb -out dist -arch $(DEB_ARCHES)
+
+# The packages' tests alone (make test runs them too): reproducible bytes,
+# lintian, the ARM builds under qemu, install/upgrade/remove/purge in a
+# booted Debian.
+deb-test: apt-deps
+	EDGE_REQUIRE_SYSTEM_TESTS=1 $(GO) test -race -timeout $(TEST_TIMEOUT) -v ./packaging/deb/... ./packaging/debtest/...

@@ -45,10 +45,24 @@ type ArchResult struct {
 
 // Result is what Build did.
 type Result struct {
-	Version string // the Debian version of every package
-	Source  Source
-	Epoch   int64
-	Arches  []ArchResult
+	Version  string // the Debian version of every package
+	Upstream string // its upstream part, as the programs' `version` prints it
+	Source   Source
+	Epoch    int64
+	Arches   []ArchResult
+}
+
+// Package returns the package of program name for the Debian architecture
+// arch.
+func (r Result) Package(name, arch string) (Package, bool) {
+	for _, a := range r.Arches {
+		for _, p := range a.Packages {
+			if p.Name == name && p.Arch == arch {
+				return p, true
+			}
+		}
+	}
+	return Package{}, false
 }
 
 // builder holds what every architecture's build shares.
@@ -65,7 +79,7 @@ func Build(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Version: b.version, Source: b.src, Epoch: b.Epoch}
+	res := Result{Version: b.version, Upstream: b.upstream, Source: b.src, Epoch: b.Epoch}
 	fmt.Fprintf(b.Log, "building %s (commit %s, SOURCE_DATE_EPOCH=%d) into %s\n", b.version, b.src.ShortCommit(12), b.Epoch, b.Out)
 	for _, a := range b.Arches {
 		r, err := b.buildArch(ctx, a)
