@@ -24,4 +24,10 @@
 // connections have a reader (the HTTP handler goroutine) and a writer.
 // Nothing blocks while holding a channel lock: messages to clients and work
 // for PeerConnections are queued.
+//
+// Downstream m-lines (downstream.go): a track removed from a subscriber
+// leaves its m-line inactive, and the next track of the same kind reuses
+// it once the subscriber has answered the inactive offer, so a subscriber's
+// offer holds one m-line per track it receives now, not per track it ever
+// received.
 package server

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 
 	"github.com/edge-agent/edge-agent/rtc/signal"
-	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -28,7 +27,10 @@ type peer struct {
 	q   *workQueue
 
 	pc           *webrtc.PeerConnection
-	senders      map[*forwarder]*webrtc.RTPSender
+	downstream   map[*forwarder]*webrtc.RTPTransceiver // what each forwarded track is sent on
+	idle         []idleTransceiver                     // send transceivers whose track was removed
+	offers       uint64                                // offers made on pc
+	answered     uint64                                // offers answered (the value of offers then)
 	offerPending bool
 	needOffer    bool
 	iceRestart   bool
@@ -37,7 +39,7 @@ type peer struct {
 }
 
 func newPeer(ch *channel, s *session, c *conn) *peer {
-	return &peer{ch: ch, s: s, c: c, q: newWorkQueue(), senders: map[*forwarder]*webrtc.RTPSender{},
+	return &peer{ch: ch, s: s, c: c, q: newWorkQueue(), downstream: map[*forwarder]*webrtc.RTPTransceiver{},
 		log: c.log.With("uid", s.uid, "session", s.id)}
 }
 
@@ -97,6 +99,7 @@ func (p *peer) negotiate() {
 		p.log.Error("offer", "err", err)
 		return
 	}
+	p.offers++
 	p.offerPending, p.needOffer, p.iceRestart = true, false, false
 	p.c.send(&signal.Offer{SDP: offer.SDP})
 }
@@ -111,7 +114,7 @@ func (p *peer) answer(sdp string) {
 		p.c.refuse(&signal.Error{Code: signal.CodeMalformed, Ref: signal.TypeAnswer, Detail: fmt.Sprintf("answer refused: %v", err)})
 		return
 	}
-	p.offerPending = false
+	p.offerPending, p.answered = false, p.offers
 	for _, c := range p.early {
 		p.addCandidate(c)
 	}
@@ -160,60 +163,4 @@ func (p *peer) sendCandidate(c *webrtc.ICECandidate) {
 func (p *peer) restartICE() {
 	p.iceRestart = true
 	p.negotiate()
-}
-
-// addDownstream adds forwarder f's track and renegotiates.
-func (p *peer) addDownstream(f *forwarder) {
-	p.post(func() {
-		p.addNow(f)
-		p.negotiate()
-	})
-}
-
-func (p *peer) addNow(f *forwarder) {
-	if p.pc == nil || p.senders[f] != nil {
-		return
-	}
-	t, err := p.pc.AddTransceiverFromTrack(f.track, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
-	if err != nil {
-		p.log.Error("add track", "track", f.track.ID(), "err", err)
-		return
-	}
-	p.senders[f] = t.Sender()
-	p.unbound = append(p.unbound, f)
-	p.ch.srv.spawn(func() { p.readSenderRTCP(t.Sender(), f) })
-}
-
-// removeDownstream removes forwarder f's track and renegotiates.
-func (p *peer) removeDownstream(f *forwarder) {
-	p.post(func() {
-		sender := p.senders[f]
-		if sender == nil {
-			return
-		}
-		delete(p.senders, f)
-		if err := p.pc.RemoveTrack(sender); err != nil {
-			p.log.Debug("remove track", "track", f.track.ID(), "err", err)
-		}
-		p.negotiate()
-	})
-}
-
-// readSenderRTCP reads what a subscriber says about one downstream track:
-// receiver reports (data, for presence) and keyframe requests, passed on to
-// the publisher. It ends when the sender stops.
-func (p *peer) readSenderRTCP(sender *webrtc.RTPSender, f *forwarder) {
-	for {
-		pkts, _, err := sender.ReadRTCP()
-		if err != nil {
-			return
-		}
-		p.s.touch()
-		for _, pkt := range pkts {
-			switch pkt.(type) {
-			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
-				f.requestKeyframe()
-			}
-		}
-	}
 }
