@@ -3,9 +3,9 @@ package media
 import (
 	"bytes"
 	_ "embed" // The test clip is built into the binary.
+	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/pion/webrtc/v4/pkg/media/ivfreader"
@@ -32,9 +32,11 @@ func TestClip() (*Clip, error) { return ParseIVF(clipIVF) }
 
 // ParseIVF reads a VP8 clip from an IVF file. The clip must hold at least
 // one keyframe, and its frames must be evenly spaced (the time base is the
-// frame period, as ffmpeg writes it for a constant frame rate).
+// frame period, as ffmpeg writes it for a constant frame rate). The frames
+// are slices of data, not copies: for the embedded clip that saves a
+// megabyte of heap on a device that counts its megabytes.
 func ParseIVF(data []byte) (*Clip, error) {
-	r, hdr, err := ivfreader.NewWith(bytes.NewReader(data))
+	_, hdr, err := ivfreader.NewWith(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("parse ivf: %w", err)
 	}
@@ -45,17 +47,36 @@ func ParseIVF(data []byte) (*Clip, error) {
 		return nil, errors.New("parse ivf: zero time base")
 	}
 	c := &Clip{Period: time.Second * time.Duration(hdr.TimebaseNumerator) / time.Duration(hdr.TimebaseDenominator)}
-	for {
-		frame, _, err := r.ParseNextFrame()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("parse ivf: frame %d: %w", len(c.Frames), err)
-		}
-		c.Frames = append(c.Frames, frame)
+	hsize := int(binary.LittleEndian.Uint16(data[6:])) // NewWith read the 32 bytes.
+	if hsize < ivfHeaderSize || hsize > len(data) {
+		return nil, fmt.Errorf("parse ivf: header size %d", hsize)
+	}
+	if c.Frames, err = ivfFrames(data[hsize:]); err != nil {
+		return nil, err
 	}
 	return c, c.index()
+}
+
+// IVF layout: a file header (32 bytes, its size at offset 6), then frames, each a 12-byte header
+// (little-endian uint32 size, uint64 timestamp) and the frame's bytes.
+const ivfHeaderSize, ivfFrameHeaderSize = 32, 12
+
+// ivfFrames splits the frames of an IVF file's body without copying them.
+func ivfFrames(body []byte) ([][]byte, error) {
+	var frames [][]byte
+	for len(body) > 0 {
+		if len(body) < ivfFrameHeaderSize {
+			return nil, fmt.Errorf("parse ivf: frame %d: truncated header", len(frames))
+		}
+		size := int(binary.LittleEndian.Uint32(body))
+		body = body[ivfFrameHeaderSize:]
+		if size > len(body) {
+			return nil, fmt.Errorf("parse ivf: frame %d: %d bytes, %d left", len(frames), size, len(body))
+		}
+		frames = append(frames, body[:size:size])
+		body = body[size:]
+	}
+	return frames, nil
 }
 
 // index fills next; it fails if the clip holds no keyframe.
