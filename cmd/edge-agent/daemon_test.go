@@ -191,3 +191,26 @@ func TestRun_StopWhileWaitingForConfiguration(t *testing.T) {
 		t.Fatalf("exit: %v, want 0", err)
 	}
 }
+
+// TestDemo_RunsEverythingOnOneMachine is the README's run command: the
+// demo prints the viewer's URL and the agent's callbacks, reports to its
+// broker, and leaves on Ctrl-C.
+func TestDemo_RunsEverythingOnOneMachine(t *testing.T) {
+	cmd := exec.Command(binary, "demo", "--listen", "127.0.0.1:0", "--state-dir", t.TempDir())
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	lines := bufio.NewScanner(stdout)
+	waitFor(t, lines, "viewer:   http://127.0.0.1:")
+	waitFor(t, lines, "mqtt:     tcp://127.0.0.1:")
+	waitFor(t, lines, `onJoinChannelSuccess("demo", 1,`)
+	cmd.Process.Signal(syscall.SIGINT)
+	waitFor(t, lines, "onLeaveChannel()")
+	for lines.Scan() {
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after Ctrl-C: %v", err)
+	}
+}

@@ -63,7 +63,7 @@ func parseDemoFlags(args []string) (demoFlags, error) {
 	fs := flag.NewFlagSet("edge-agent demo", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&f.listen, "listen", ":8080", "channel server's HTTP address (web page, signalling)")
-	fs.StringVar(&f.mqttListen, "mqtt-listen", "127.0.0.1:1883", "embedded MQTT broker's address")
+	fs.StringVar(&f.mqttListen, "mqtt-listen", "127.0.0.1:0", "embedded MQTT broker's address (default: a free port)")
 	fs.StringVar(&f.channel, "channel", "demo", "channel the agent joins")
 	fs.UintVar(&f.uid, "uid", 1, "the agent's uid")
 	fs.StringVar(&f.stateDir, "state-dir", "", "the agent's state directory (default: a new temporary one)")
@@ -86,6 +86,9 @@ func startDemoServer(addr string, log *slog.Logger) (net.Listener, func(), error
 		return nil, nil, fmt.Errorf("channel server: %w", err)
 	}
 	ln, err := net.Listen("tcp", addr)
+	if err != nil && addr == ":8080" {
+		ln, err = net.Listen("tcp", ":0") // The default is taken: any free port will do.
+	}
 	if err != nil {
 		srv.Close()
 		return nil, nil, usageError{fmt.Errorf("listen: %w", err)}
