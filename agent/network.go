@@ -11,7 +11,7 @@ import (
 func (a *Agent) FollowNetwork(m *netwatch.Monitor) {
 	snap := m.Snapshot()
 	a.links.Store(&snap)
-	if a.Post(NetworkChanged{Type: NetworkType(snap.Path().NetworkType())}) != nil {
+	if a.Post(NetworkChanged{Type: snap.Path().NetworkType()}) != nil {
 		return
 	}
 	for d := range m.Deltas() {
@@ -30,7 +30,7 @@ func (a *Agent) FollowNetwork(m *netwatch.Monitor) {
 func networkInput(d netwatch.Delta) NetworkChanged {
 	moved := d.PathChanged && d.OldPath.Valid() && d.Path.Valid()
 	return NetworkChanged{
-		Type:        NetworkType(d.Type),
+		Type:        d.Type,
 		PathChanged: d.Path.Valid() && (moved || d.AddrChanged || d.TimeJumped),
 	}
 }

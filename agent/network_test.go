@@ -38,12 +38,3 @@ func TestNetworkInput(t *testing.T) {
 		})
 	}
 }
-
-// TestNetworkType_SameValues pins that the two packages agree on SPEC §1.
-func TestNetworkType_SameValues(t *testing.T) {
-	for v := -1; v <= 6; v++ {
-		if a, n := NetworkType(v).String(), netwatch.NetworkType(v).String(); a != n {
-			t.Errorf("%d: agent %s, netwatch %s", v, a, n)
-		}
-	}
-}

@@ -1,6 +1,10 @@
 package agent
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/edge-agent/edge-agent/netwatch"
+)
 
 // State is a connection state. The numeric values are the SDK's (SPEC §1);
 // consoles and apps already use them, so they must not change. The zero value
@@ -118,39 +122,18 @@ func (r OfflineReason) String() string {
 }
 
 // NetworkType is the type of the network path in use, as reported by
-// onNetworkTypeChanged (SPEC §1).
-type NetworkType int
+// onNetworkTypeChanged (SPEC §1). It is netwatch's: the monitor classifies
+// links, the machine reports the type of the path in use.
+type NetworkType = netwatch.NetworkType
 
 // The network types of SPEC §1.
 const (
-	NetworkUnknown      NetworkType = -1
-	NetworkDisconnected NetworkType = 0
-	NetworkLAN          NetworkType = 1
-	NetworkWIFI         NetworkType = 2
-	NetworkMobile2G     NetworkType = 3
-	NetworkMobile3G     NetworkType = 4
-	NetworkMobile4G     NetworkType = 5
-	NetworkMobile5G     NetworkType = 6
+	NetworkUnknown      = netwatch.NetworkUnknown
+	NetworkDisconnected = netwatch.NetworkDisconnected
+	NetworkLAN          = netwatch.NetworkLAN
+	NetworkWIFI         = netwatch.NetworkWiFi
+	NetworkMobile2G     = netwatch.NetworkMobile2G
+	NetworkMobile3G     = netwatch.NetworkMobile3G
+	NetworkMobile4G     = netwatch.NetworkMobile4G
+	NetworkMobile5G     = netwatch.NetworkMobile5G
 )
-
-var networkNames = map[NetworkType]string{
-	NetworkUnknown:      "UNKNOWN",
-	NetworkDisconnected: "DISCONNECTED",
-	NetworkLAN:          "LAN",
-	NetworkWIFI:         "WIFI",
-	NetworkMobile2G:     "MOBILE_2G",
-	NetworkMobile3G:     "MOBILE_3G",
-	NetworkMobile4G:     "MOBILE_4G",
-	NetworkMobile5G:     "MOBILE_5G",
-}
-
-// String returns the SDK's name of the type, or NetworkType(n).
-func (t NetworkType) String() string {
-	if n, ok := networkNames[t]; ok {
-		return n
-	}
-	return fmt.Sprintf("NetworkType(%d)", int(t))
-}
-
-// Usable reports whether the type names a network the session can use.
-func (t NetworkType) Usable() bool { return t != NetworkDisconnected }
