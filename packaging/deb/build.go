@@ -81,6 +81,11 @@ func Build(ctx context.Context, o Options) (Result, error) {
 	}
 	res := Result{Version: b.version, Upstream: b.upstream, Source: b.src, Epoch: b.Epoch}
 	fmt.Fprintf(b.Log, "building %s (commit %s, SOURCE_DATE_EPOCH=%d) into %s\n", b.version, b.src.ShortCommit(12), b.Epoch, b.Out)
+	start := time.Now()
+	if err := prepareNFPM(ctx, b.NFPM, b.Root); err != nil {
+		return res, err
+	}
+	fmt.Fprintf(b.Log, "nfpm %s ready in %v\n", NFPMVersion, time.Since(start).Round(time.Millisecond))
 	for _, a := range b.Arches {
 		r, err := b.buildArch(ctx, a)
 		if err != nil {

@@ -27,14 +27,18 @@ type nfpmJob struct {
 	epoch   int64  // SOURCE_DATE_EPOCH
 }
 
-// env is the environment nfpm expands the configuration with. GOOS, GOARCH
-// and GOARM are cleared so that `go run` builds nfpm for this machine even
-// when the caller targets another.
+// env is the environment nfpm expands the configuration with.
 func (j nfpmJob) env() []string {
-	return append(os.Environ(),
-		"GOOS=", "GOARCH=", "GOARM=", "CGO_ENABLED=",
+	return append(hostEnv(),
 		"EDGE_VERSION="+j.version, "EDGE_ARCH="+j.arch, "EDGE_STAGE="+j.stage,
 		"SOURCE_DATE_EPOCH="+strconv.FormatInt(j.epoch, 10))
+}
+
+// hostEnv is this process's environment with GOOS, GOARCH, GOARM and
+// CGO_ENABLED cleared, so that `go run` builds nfpm for this machine even
+// when the caller targets another.
+func hostEnv() []string {
+	return append(os.Environ(), "GOOS=", "GOARCH=", "GOARM=", "CGO_ENABLED=")
 }
 
 // runNFPM writes one package with the nfpm command cmdline, run at root.
@@ -46,6 +50,19 @@ func runNFPM(ctx context.Context, cmdline []string, root string, j nfpmJob) erro
 	cmd.Env = j.env()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("nfpm %s for %s: %w\n%s", j.config, j.arch, err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// prepareNFPM runs `nfpm --version` once, so that fetching and building
+// nfpm (the first time on a machine) is not counted as packaging time.
+func prepareNFPM(ctx context.Context, cmdline []string, root string) error {
+	args := append(cmdline[1:len(cmdline):len(cmdline)], "--version")
+	cmd := exec.CommandContext(ctx, cmdline[0], args...)
+	cmd.Dir = root
+	cmd.Env = hostEnv()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("nfpm --version: %w\n%s", err, strings.TrimSpace(string(out)))
 	}
 	return nil
 }
