@@ -1,6 +1,7 @@
 package deb
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -105,7 +106,7 @@ func newBuilder(ctx context.Context, o Options) (*builder, error) {
 		}
 	}
 	b := &builder{Options: o}
-	b.Out = cmpOr(b.Out, filepath.Join(b.Root, "dist"))
+	b.Out = cmp.Or(b.Out, filepath.Join(b.Root, "dist"))
 	if b.Out, err = filepath.Abs(b.Out); err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)
 	}
@@ -122,6 +123,8 @@ func newBuilder(ctx context.Context, o Options) (*builder, error) {
 		if b.upstream, err = b.src.Upstream(); err != nil {
 			return nil, err
 		}
+	} else if !upstreamRule.MatchString(b.upstream) {
+		return nil, fmt.Errorf("version %q is not a Debian upstream version (digits first; letters, digits, . + ~)", b.upstream)
 	}
 	b.version = DebianVersion(b.upstream, b.Revision)
 	if b.Epoch == 0 {
@@ -130,7 +133,10 @@ func newBuilder(ctx context.Context, o Options) (*builder, error) {
 	if b.goroot, b.modCache, err = goEnv(ctx); err != nil {
 		return nil, err
 	}
-	return b, os.MkdirAll(b.Out, 0o755)
+	if err := os.MkdirAll(b.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("output directory: %w", err)
+	}
+	return b, nil
 }
 
 // buildArch compiles and packages both programs for a.
@@ -224,13 +230,7 @@ func fileSize(path string) (int64, error) {
 	return fi.Size(), nil
 }
 
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
+// cmpOrSlice returns s, or def when s is empty.
 func cmpOrSlice[T any](s, def []T) []T {
 	if len(s) == 0 {
 		return def
