@@ -33,6 +33,18 @@ func newHostLab(t *testing.T, channel string) *hostLab {
 
 func (h *hostLab) start(t *testing.T) *agentProc { return startAgent(t, nil, h.state, h.args...) }
 
+// splitAt returns the last packet received before t and the first after.
+func splitAt(pks []rtc.Packet, t time.Time) (before, after rtc.Packet) {
+	for _, p := range pks {
+		if !p.At.After(t) {
+			before = p
+		} else if after.At.IsZero() {
+			after = p
+		}
+	}
+	return before, after
+}
+
 // lastVideo is the last video packet the native peer received.
 func (h *hostLab) lastVideo() rtc.Packet {
 	v := h.native.VideoSince(0)
@@ -53,14 +65,17 @@ func TestE2E_KillAndResume(t *testing.T) {
 	nFrom, wFrom := h.native.Mark(), h.web.Mark()
 
 	for i := range 3 {
-		before := h.lastVideo()
 		v := h.native.VideoMark()
 		a.signal(syscall.SIGKILL)
 		killed := time.Now()
 		a.wait(5 * time.Second)
+		restarted := time.Now()
 		a = h.start(t)
 		cb, _ := a.await(0, "onJoinChannelSuccess", 10*time.Second)
-		after := h.native.AwaitVideo(v, 1, 5*time.Second)[0]
+		// The old process is dead and reaped before the new one starts; the
+		// new one sends nothing before its PeerConnection is up. So the
+		// split between them is the restart.
+		before, after := splitAt(h.native.AwaitVideo(v-1, 30, 5*time.Second), restarted)
 		t.Logf("kill %d: → rejoined %s, → media at the peer %s", i+1, cb.At.Sub(killed).Round(time.Millisecond), after.At.Sub(killed).Round(time.Millisecond))
 		if after.Track != before.Track || after.SSRC != before.SSRC {
 			t.Errorf("after the restart media came on %s/%d, was %s/%d: want the same track", after.Track, after.SSRC, before.Track, before.SSRC)
