@@ -6,16 +6,21 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	sd "github.com/coreos/go-systemd/v22/daemon"
 )
 
-// notifyReady tells systemd (Type=notify) that the server listens. Outside
-// systemd it does nothing.
-func notifyReady(ln net.Listener) {
-	sd.SdNotify(false, fmt.Sprintf("READY=1\nSTATUS=listening on %s", ln.Addr()))
+// notifyReady tells systemd (Type=notify) that the server listens, with a
+// status line for systemctl status. Outside systemd it does nothing.
+func notifyReady(status string) {
+	sd.SdNotify(false, "READY=1\nSTATUS="+status)
 }
+
+// underSystemd reports whether systemd supervises the process (it gave a
+// notification socket).
+func underSystemd() bool { return os.Getenv("NOTIFY_SOCKET") != "" }
 
 // notifyStopping tells systemd the server is shutting down.
 func notifyStopping() { sd.SdNotify(false, sd.SdNotifyStopping) }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/edge-agent/edge-agent/rtc/server"
 	"github.com/edge-agent/edge-agent/rtc/server/web"
+	"github.com/edge-agent/edge-agent/rtc/signal"
 )
 
 // shutdownTimeout bounds the graceful part of a stop: HTTP requests in
@@ -25,9 +26,12 @@ const shutdownTimeout = 5 * time.Second
 type serveFlags struct {
 	listen, apps, udpPorts, publicIP, adminTokenFile, logLevel, interfaces string
 	insecure, loopback                                                     bool
-	offlineAfter, webOfflineAfter, destroyAfter, heartbeat                 time.Duration
-	maxUsers, joinBurst                                                    int
-	joinRate                                                               float64
+	// appsProblem is why the apps file could not be used, when the server
+	// runs anyway (under systemd), refusing every join.
+	appsProblem                                            error
+	offlineAfter, webOfflineAfter, destroyAfter, heartbeat time.Duration
+	maxUsers, joinBurst                                    int
+	joinRate                                               float64
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -71,15 +75,20 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return flagError("listen", "%v", err)
 	}
 	opts.Logger.Info("listening", "component", "main", "addr", ln.Addr().String(), "version", version)
-	return run(ctx, srv, ln, opts.Logger)
+	status := fmt.Sprintf("listening on %s", ln.Addr())
+	if f.appsProblem != nil {
+		status = fmt.Sprintf("refusing every join: %v (add \"APP_ID SECRET\" lines to the apps file, then restart)", f.appsProblem)
+		opts.Logger.Error(status, "component", "main")
+	}
+	return run(ctx, srv, ln, status, opts.Logger)
 }
 
 // run serves HTTP on ln until ctx ends, then shuts down.
-func run(ctx context.Context, srv *server.Server, ln net.Listener, log *slog.Logger) error {
+func run(ctx context.Context, srv *server.Server, ln net.Listener, status string, log *slog.Logger) error {
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	notifyReady(ln)
+	notifyReady(status)
 	wctx, stopWatchdog := context.WithCancel(ctx)
 	defer stopWatchdog()
 	go feedWatchdog(wctx, ln, log)
@@ -119,7 +128,13 @@ func (f *serveFlags) options(stderr io.Writer) (server.Options, error) {
 	}
 	var err error
 	if o.Apps, err = f.loadApps(); err != nil {
-		return o, err
+		if !underSystemd() || f.apps == "" {
+			return o, err
+		}
+		// Under systemd an exit would be restarted ten times a second, and
+		// a fresh install ships an apps file with no apps: serve, refusing
+		// every join (INVALID_APP_ID), and say what to do.
+		o.Apps, f.appsProblem = signal.AppSecrets{}, err
 	}
 	if o.ICE.UDPPortMin, o.ICE.UDPPortMax, err = parsePortRange(f.udpPorts); err != nil {
 		return o, flagError("udp-ports", "%v", err)

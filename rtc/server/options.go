@@ -133,7 +133,7 @@ func (o Options) validate() error {
 	switch {
 	case o.Insecure && o.Apps != nil:
 		return errors.New("apps and insecure: choose one")
-	case !o.Insecure && len(o.Apps) == 0:
+	case !o.Insecure && o.Apps == nil:
 		return errors.New("apps: no apps configured (or set insecure)")
 	case o.OfflineAfter < 0, o.WebOfflineAfter < 0, o.DestroyAfter < 0, o.TokenWarning < 0, o.JoinTimeout < 0:
 		return errors.New("durations must not be negative")
