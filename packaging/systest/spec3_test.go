@@ -75,7 +75,7 @@ func killAndMeasure(t *testing.T, c *systest.Container, native *rtctest.Native, 
 		at := signalMain(t, c, s, syscall.SIGKILL)
 		s = waitActive(t, c, at)
 		ready = append(ready, s.ActiveAt-at)
-		media = append(media, firstAfterGap(native, v, killedAt).Sub(killedAt))
+		media = append(media, firstAfterGap(native, v-1, killedAt).Sub(killedAt))
 		rejoined = append(rejoined, agentLogTime(t, c, "onJoinChannelSuccess", seen).Sub(killedAt))
 	}
 	figures(t, "kill → READY", ready)
@@ -86,7 +86,8 @@ func killAndMeasure(t *testing.T, c *systest.Container, native *rtctest.Native, 
 
 // firstAfterGap waits for the first video packet of the new process: the
 // first one after the gap the kill made (packets of the old process still
-// on their way may arrive just after the kill).
+// on their way may arrive just after the kill). from must index a packet
+// received before the kill.
 func firstAfterGap(native *rtctest.Native, from int, killedAt time.Time) time.Time {
 	const gap = 50 * time.Millisecond // A frame is 33 ms; a restart is > 100 ms.
 	deadline := time.Now().Add(5 * time.Second)
