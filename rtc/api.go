@@ -24,12 +24,13 @@ const nackHistory = 256
 const iceKeepalive = time.Second
 
 // newAPI builds the pion API every PeerConnection of the session comes
-// from: default codecs and interceptors (NACK, RTCP reports, TWCC), the
-// interceptor that keeps LastData, and the ICE settings.
+// from: the agent's codecs (codecs.go), the default interceptors (NACK,
+// RTCP reports, TWCC), the interceptor that keeps LastData, and the ICE
+// settings.
 func (s *Session) newAPI() (*webrtc.API, error) {
 	m := &webrtc.MediaEngine{}
-	if err := m.RegisterDefaultCodecs(); err != nil {
-		return nil, fmt.Errorf("rtc codecs: %w", err)
+	if err := registerCodecs(m); err != nil {
+		return nil, err
 	}
 	ir := &interceptor.Registry{}
 	logs := pionLoggers{s.log}

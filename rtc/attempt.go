@@ -33,9 +33,22 @@ type attempt struct {
 	kind    attemptKind
 	started time.Time
 	timer   *time.Timer
+	// Join or resume: the PeerConnection is connected; the attempt succeeds
+	// once the session's state is saved too (completeJoin).
+	connected bool
 	// ICE restart: the offer with new credentials was applied, and ICE has
 	// been seen checking since; connected after that is the success.
 	restartApplied, checking bool
+}
+
+// completeJoin ends a join or resume as joined once both its
+// PeerConnection is connected and the session's state file is written.
+func (s *Session) completeJoin() {
+	a := s.st.att
+	if a == nil || a.kind == attemptICERestart || !a.connected || !s.st.joined || s.st.saving != nil {
+		return
+	}
+	s.finish(Joined{Peers: s.st.peerList(), Resumed: s.st.resumed})
 }
 
 // errTimeout says an attempt ran out of time.

@@ -57,6 +57,9 @@ func (s *Session) onJoined(m *signal.Joined) {
 	kept := m.Resumed && r != nil && r.Session == m.Session && r.ResumeSecret == m.ResumeSecret
 	s.st.session, s.st.secret = m.Session, m.ResumeSecret
 	s.st.joined, s.st.resume, s.st.newPC, s.st.resumed = true, nil, true, m.Resumed
+	if a := s.st.att; a != nil {
+		a.connected = false // The PeerConnection that counts is the next offer's.
+	}
 	s.setHeartbeat(m.HeartbeatMS)
 	s.st.peers = make(map[uint32]struct{}, len(m.Peers))
 	for _, p := range m.Peers {

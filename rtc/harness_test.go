@@ -245,11 +245,3 @@ func peerNews(events []timed, uid uint32) []timed {
 	}
 	return out
 }
-
-// waitMedia waits until c receives uid's video. Tests whose publisher
-// leaves soon after joining call it first: rtc/server can crash when a
-// downstream track goes away before it is set up (serverbugs_test.go).
-func waitMedia(t testing.TB, c *client, uid uint32) {
-	t.Helper()
-	eventually(t, "media at the peer", func() bool { return videoOf(c, uid).Packets > 0 })
-}

@@ -114,10 +114,11 @@ func (s *Session) sendJoin(resume *resumeState, nonce string) {
 		j.Resume = &signal.Resume{Session: resume.Session, Proof: claim.Proof(resume.ResumeSecret)}
 	}
 	s.send(j)
+	s.preparePeer() // joined, then the offer, take a round trip and more.
 }
 
-// dropTransport closes the signalling connection and the PeerConnection
-// (waiting for it when wait is set) and pauses the media.
+// dropTransport closes the signalling connection and the PeerConnections
+// (waiting for them when wait is set) and pauses the media.
 func (s *Session) dropTransport(wait bool) {
 	if c := s.st.conn; c != nil {
 		closeConn(c, false, 0)
@@ -127,6 +128,10 @@ func (s *Session) dropTransport(wait bool) {
 		s.closePeer(p, wait)
 	}
 	s.st.pc = nil
+	if p := s.st.spare; p != nil {
+		s.closePeer(p, wait)
+	}
+	s.st.spare = nil
 	if s.src != nil {
 		s.src.SetLive(false)
 	}

@@ -26,10 +26,12 @@ type loopState struct {
 	conn            *wsConn             // nil: no signalling connection
 	resume          *resumeState        // a resume to send when hello arrives
 	pc              *peer               // nil: no PeerConnection
+	spare           *peer               // made for the next offer (preparePeer); nil: none
 	newPC           bool                // the next offer is for a new PeerConnection
 	resumed         bool                // the last joined resumed the session
 	att             *attempt            // nil: no attempt running
 	held            []Event             // news held until the attempt ends (notify)
+	saving          chan struct{}       // closed when the state write under way ends; nil: none
 
 	heartbeat time.Duration
 	hb        *time.Ticker

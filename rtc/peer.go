@@ -18,8 +18,12 @@ type peer struct {
 }
 
 // newPeer creates a PeerConnection whose callbacks submit work to the loop.
+// It gathers its ICE candidates at once, into a pool (of size 1, the only
+// size pion supports) that the answer's SetLocalDescription hands out: made
+// before the offer comes (preparePeer), it has them ready, and its first
+// connectivity checks go out as the answer is applied.
 func (s *Session) newPeer() (*peer, error) {
-	pc, err := s.api.NewPeerConnection(webrtc.Configuration{})
+	pc, err := s.api.NewPeerConnection(webrtc.Configuration{ICECandidatePoolSize: 1})
 	if err != nil {
 		return nil, fmt.Errorf("new peer connection: %w", err)
 	}
@@ -43,7 +47,7 @@ func (s *Session) onOffer(m *signal.Offer) {
 		if old := s.st.pc; old != nil {
 			s.closePeer(old, false)
 		}
-		p, err := s.newPeer()
+		p, err := s.takePeer()
 		if err != nil {
 			s.dropTransport(false)
 			s.lost(err)
@@ -55,6 +59,31 @@ func (s *Session) onOffer(m *signal.Offer) {
 		s.dropTransport(false)
 		s.lost(fmt.Errorf("negotiate: %w", err))
 	}
+}
+
+// preparePeer makes the PeerConnection for the server's next offer while
+// the server is still answering the join: making one (certificate, ICE
+// agent, candidate gathering) takes about a millisecond, which the offer
+// then does not wait for. A failure is left for onOffer to meet again.
+func (s *Session) preparePeer() {
+	if s.st.spare != nil {
+		return
+	}
+	p, err := s.newPeer()
+	if err != nil {
+		s.log.Warn("prepare a peer connection", "err", err)
+		return
+	}
+	s.st.spare = p
+}
+
+// takePeer returns the prepared PeerConnection, or a new one.
+func (s *Session) takePeer() (*peer, error) {
+	if p := s.st.spare; p != nil {
+		s.st.spare = nil
+		return p, nil
+	}
+	return s.newPeer()
 }
 
 // answer applies offer to p and sends the answer. On a new PeerConnection
@@ -145,7 +174,8 @@ func (s *Session) onPeerState(p *peer, st webrtc.PeerConnectionState) {
 			s.src.SetLive(true)
 		}
 		if a := s.st.att; a != nil && a.kind != attemptICERestart && s.st.joined {
-			s.finish(Joined{Peers: s.st.peerList(), Resumed: s.st.resumed})
+			a.connected = true
+			s.completeJoin() // Once the state file is written too.
 		}
 	case webrtc.PeerConnectionStateFailed, webrtc.PeerConnectionStateClosed:
 		// Closed: the server closed it (DTLS close), as the session drops its
