@@ -38,12 +38,13 @@ type wsConn struct {
 	nonce  string // from hello
 	closed sync.Once
 	wrote  chan struct{} // closed when the writer has ended
+	read   chan struct{} // closed when the reader has ended
 }
 
 // dial starts connecting to the server; onDialed follows on the loop.
 func (s *Session) dial() *wsConn {
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &wsConn{ctx: ctx, cancel: cancel, out: make(chan []byte, outQueue), wrote: make(chan struct{})}
+	c := &wsConn{ctx: ctx, cancel: cancel, out: make(chan []byte, outQueue), wrote: make(chan struct{}), read: make(chan struct{})}
 	d := websocket.Dialer{HandshakeTimeout: s.cfg.AttemptTimeout}
 	s.wg.Add(1)
 	go func() {
@@ -69,6 +70,7 @@ func (s *Session) startConn(c *wsConn, ws *websocket.Conn) {
 // readConn reads messages until the connection fails, then reports that.
 func (s *Session) readConn(c *wsConn) {
 	defer s.wg.Done()
+	defer close(c.read)
 	for {
 		_ = c.ws.SetReadDeadline(time.Now().Add(readTimeout))
 		_, data, err := c.ws.ReadMessage()
@@ -102,8 +104,22 @@ func (s *Session) writeConn(c *wsConn) {
 	}
 	bye := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")
 	_ = c.ws.WriteControl(websocket.CloseMessage, bye, time.Now().Add(writeTimeout))
+	// Let the server close first (it does at once after a leave or a close
+	// frame) while the reader keeps draining: a socket closed with unread
+	// data sends a reset, and a reset makes the server's kernel drop what
+	// the server had not read yet — possibly the leave just written.
+	t := time.NewTimer(closeLinger)
+	select {
+	case <-c.read:
+	case <-t.C:
+	}
+	t.Stop()
 	c.ws.Close()
 }
+
+// closeLinger bounds the wait for the server to close after our close
+// frame: it answers in a round trip; a dead network is not waited on long.
+const closeLinger = 250 * time.Millisecond
 
 // send queues b for the server. A full queue means the connection is
 // stuck: it is dropped as lost.

@@ -45,7 +45,21 @@ func (s *Session) leaveAnew(r *resumeState) error {
 	if err := writeBody(ws, &signal.Leave{}); err != nil {
 		return err
 	}
-	return ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
+	drainUntilClosed(ws)
+	return nil
+}
+
+// drainUntilClosed reads until the server closes the connection, as it does
+// after a leave, or the deadline passes. Closing first would lose the leave:
+// with the server's messages (its offer, heartbeats) unread, the kernel
+// answers our close with a reset, and a reset makes the server's kernel
+// drop what it received but the server has not read yet — the leave.
+func drainUntilClosed(ws *websocket.Conn) {
+	for {
+		if _, _, err := ws.ReadMessage(); err != nil {
+			return
+		}
+	}
 }
 
 // readType reads messages until one of type T; an error message or a
