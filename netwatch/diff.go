@@ -18,7 +18,8 @@ type Delta struct {
 	LinksChanged bool
 	// AddrsChanged: the usable addresses of some interface changed.
 	AddrsChanged bool
-	// RoutesChanged: the set of default routes changed (including metrics).
+	// RoutesChanged: the set of default routes changed (including metrics),
+	// or the route to the target did.
 	RoutesChanged bool
 	// ChangedInterfaces are the names of the interfaces that appeared,
 	// disappeared or changed (link or addresses), sorted.
@@ -62,7 +63,8 @@ func (d Delta) Changed() bool {
 func Diff(old, new Snapshot) Delta {
 	d := Delta{Old: old, New: new}
 	d.diffInterfaces()
-	d.RoutesChanged = !slices.Equal(old.Routes, new.Routes) || old.RoutesUnknown != new.RoutesUnknown
+	d.RoutesChanged = !slices.Equal(old.Routes, new.Routes) || old.RoutesUnknown != new.RoutesUnknown ||
+		!old.sameTargetRoute(new)
 	d.diffPath()
 	return d
 }

@@ -1,13 +1,15 @@
 // Package netwatch reports what the kernel says about the device's network:
-// links (admin state, carrier, operational state), addresses and default
-// routes, and which of them is the path the session uses.
+// links (admin state, carrier, operational state), addresses, default
+// routes and the route to the session's server, and which of them is the
+// path the session uses.
 //
 // # How it works
 //
 // A [Monitor] subscribes to netlink link, address and route notifications.
 // A notification only wakes the monitor up: it then reads a full [Snapshot]
-// (three netlink dumps) and compares it with the last one using the pure
-// function [Diff]. A change is reported as a [Delta] on [Monitor.Deltas].
+// (three netlink dumps, and one or two route lookups with a target) and
+// compares it with the last one using the pure function [Diff]. A change is
+// reported as a [Delta] on [Monitor.Deltas].
 // Notifications arriving together (one "ip link set down" produces a link
 // message, route deletions and IPv6 address deletions within a millisecond)
 // are coalesced by a short debounce window (see [DefaultDebounce]).
@@ -28,13 +30,31 @@
 //
 // # The path in use
 //
-// The path in use is the interface of the preferred (lowest metric)
-// default route of the main table that is usable: the interface is
-// administratively up, has carrier, its operational state is up or unknown
-// (drivers that do not report one, such as ppp or tun, say unknown), and it
-// has a global address of the route's family. IPv4 is preferred over IPv6
-// (their metrics are separate spaces and cannot be compared); an IPv6 path
-// is used only when no IPv4 path is usable.
+// With a target ([Options.Target], the address of the channel server), the
+// path in use is the route the kernel uses to reach it, as "ip route get"
+// answers in the monitored namespace: its outgoing interface, its gateway
+// (none when the target is on the link) and the metric of the routing
+// entry that matched. That route is the session's whether it is a default
+// route, a specific route or the connected route of a link: a kiosk on an
+// isolated LAN with no default route, whose server is on the link, has a
+// path. The path exists when the route's interface is usable (below); it
+// is none when the kernel has no route to the target (ENETUNREACH, or an
+// unreachable, prohibit or blackhole route). Every route message wakes the
+// monitor, and every snapshot asks the kernel again, so a route change
+// that moves the target's route is seen like any other. A target that is
+// an address of the device itself (loopback, or the server running here)
+// is not followed: the default routes decide, as without a target. Where
+// routes are unknown (systems other than Linux), the target is ignored.
+//
+// Without a target, the path in use is the interface of the preferred
+// (lowest metric) default route of the main table that is usable. IPv4 is
+// preferred over IPv6 (their metrics are separate spaces and cannot be
+// compared); an IPv6 path is used only when no IPv4 path is usable.
+//
+// An interface is usable when it is administratively up, has carrier, its
+// operational state is up or unknown (drivers that do not report one, such
+// as ppp or tun, say unknown), and it has a global address of the route's
+// family.
 //
 // # Network type
 //

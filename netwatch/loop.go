@@ -54,9 +54,19 @@ func (l *loop) begin() error {
 	l.m.snap.Store(&snap)
 	l.ticks, l.stopTicks = l.m.clockTicks()
 	l.lastClock = l.m.clock()
-	l.m.log.Info("watching the network", "path", snap.Path().Name,
-		"type", snap.Path().NetworkType(), "polling", l.w == nil)
+	l.logStart(snap)
 	return nil
+}
+
+// logStart logs the first snapshot's path, and the target when there is
+// one: followed is false when the default routes decide instead (a target
+// of this device's own, or a platform without routes).
+func (l *loop) logStart(snap Snapshot) {
+	attrs := []any{"path", snap.Path().Name, "type", snap.Path().NetworkType(), "polling", l.w == nil}
+	if t := l.m.opts.Target; t.IsValid() {
+		attrs = append(attrs, "target", t, "followed", snap.Target.IsValid())
+	}
+	l.m.log.Info("watching the network", attrs...)
 }
 
 // run is the monitor's goroutine.

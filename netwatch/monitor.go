@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -54,6 +55,13 @@ type Options struct {
 	// Namespace is the path of a network namespace file to monitor (such
 	// as /run/netns/NAME); "" means the process's own. Linux only.
 	Namespace string
+	// Target is the address the session talks to (the channel server).
+	// When it is valid, the path in use is the kernel's route to it rather
+	// than the preferred default route, so that a server on the local link
+	// or behind a specific route is followed on a network with no default
+	// route (see the package doc). The zero Addr follows the default routes.
+	// Linux only: elsewhere it is ignored.
+	Target netip.Addr
 }
 
 // Monitor watches the kernel's view of the network and reports changes as
@@ -116,6 +124,7 @@ func (o Options) withDefaults() Options {
 	if o.SysRoot == "" {
 		o.SysRoot = "/sys"
 	}
+	o.Target = o.Target.Unmap()
 	return o
 }
 

@@ -2,8 +2,9 @@ package netwatch
 
 import "net/netip"
 
-// Path is the path in use: the interface of the preferred usable default
-// route (see the package doc). The zero Path means there is none.
+// Path is the path in use: the interface of the kernel's route to the
+// target, or of the preferred usable default route without a target (see
+// the package doc). The zero Path means there is none.
 type Path struct {
 	// Index is the interface index; 0 when there is no path.
 	Index int
@@ -39,12 +40,16 @@ func (p Path) sameRoute(o Path) bool {
 	return p.Index == o.Index && p.Family == o.Family && p.Gateway == o.Gateway
 }
 
-// Path returns the path in use in s: the lowest-metric usable IPv4 default
-// route, else the lowest-metric usable IPv6 one; the zero Path when none is
-// usable.
+// Path returns the path in use in s. With a target, it is the route to the
+// target when its interface is usable. Without one, it is the lowest-metric
+// usable IPv4 default route, else the lowest-metric usable IPv6 one. It is
+// the zero Path when there is none.
 func (s Snapshot) Path() Path {
-	if s.RoutesUnknown {
+	switch {
+	case s.RoutesUnknown:
 		return s.firstUsableInterface()
+	case s.Target.IsValid():
+		return s.targetPath()
 	}
 	for _, family := range []int{4, 6} {
 		if p, ok := s.bestRoute(family); ok {
@@ -52,6 +57,21 @@ func (s Snapshot) Path() Path {
 		}
 	}
 	return Path{}
+}
+
+// targetPath is the path of the route to the target: none when the target
+// is unreachable or the route's interface is not usable. The kernel's
+// answer is not second-guessed: a route through an interface without
+// carrier is still the one the kernel uses (unless
+// ignore_routes_with_linkdown is set, or a network manager removes it), so
+// the session has no path until the route moves.
+func (s Snapshot) targetPath() Path {
+	r := s.TargetRoute
+	it, ok := s.Interface(r.LinkIndex)
+	if !ok || !it.Usable(r.Family) {
+		return Path{}
+	}
+	return pathFor(it, r.Family, r.Gateway, r.Metric)
 }
 
 // bestRoute returns the usable route of family with the lowest metric. Routes

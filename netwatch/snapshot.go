@@ -8,8 +8,9 @@ import (
 )
 
 // Snapshot is the kernel's view of the network at one moment: every
-// interface not ignored by [Options.Ignore], and the default routes of the
-// main table. A Snapshot is a value: the monitor never changes one after
+// interface not ignored by [Options.Ignore], the default routes of the
+// main table and, with an [Options.Target], the kernel's route to the
+// target. A Snapshot is a value: the monitor never changes one after
 // handing it out, and its slices are shared between the copies handed out,
 // so callers must not modify them either.
 type Snapshot struct {
@@ -23,6 +24,18 @@ type Snapshot struct {
 	// RoutesUnknown is set where the platform gives no routing table (systems
 	// other than Linux): the path in use is then the first usable interface.
 	RoutesUnknown bool
+	// Target is the address whose route decides the path in use
+	// ([Options.Target]). It is the zero Addr without a target, where
+	// routes are unknown, and when the target is an address of this device
+	// (the server runs here: no link carries the session, so the default
+	// routes decide, as without a target).
+	Target netip.Addr
+	// TargetRoute is the route the kernel uses to reach Target (as "ip
+	// route get" answers): the outgoing interface, the gateway (zero when
+	// the target is on the link), the metric of the routing entry that
+	// matched. It is the zero Route when Target is zero or unreachable (no
+	// route, or an unreachable, prohibit or blackhole route).
+	TargetRoute Route
 }
 
 // Interface is one network interface.
@@ -102,7 +115,13 @@ func (s Snapshot) Interface(index int) (Interface, bool) {
 func (s Snapshot) Equal(o Snapshot) bool {
 	return s.RoutesUnknown == o.RoutesUnknown &&
 		slices.EqualFunc(s.Interfaces, o.Interfaces, Interface.Equal) &&
-		slices.Equal(s.Routes, o.Routes)
+		slices.Equal(s.Routes, o.Routes) && s.sameTargetRoute(o)
+}
+
+// sameTargetRoute reports whether s and o have the same target and route
+// to it.
+func (s Snapshot) sameTargetRoute(o Snapshot) bool {
+	return s.Target == o.Target && s.TargetRoute == o.TargetRoute
 }
 
 // Equal reports whether i and o are the same interface in the same state.
@@ -158,7 +177,9 @@ func familyOf(a netip.Addr) int {
 	return 0
 }
 
-// without returns s without the interfaces ignore selects, nor their routes.
+// without returns s without the interfaces ignore selects, nor their
+// default routes. The route to the target is kept as the kernel gave it:
+// when it leaves through an ignored interface, there is no path.
 func (s Snapshot) without(ignore func(Interface) bool) Snapshot {
 	out := s
 	out.Interfaces = nil

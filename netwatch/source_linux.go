@@ -25,7 +25,8 @@ type netlinkSource struct {
 	handle  *netlink.Handle
 	sysRoot string
 	log     *slog.Logger
-	rcvbuf  int // subscription socket buffer size; see watchReceiveBuffer
+	rcvbuf  int        // subscription socket buffer size; see watchReceiveBuffer
+	target  netip.Addr // Options.Target; the zero Addr when none
 
 	// types caches each interface's classification by index: sysfs is
 	// read once per interface, not on every snapshot. Only read() uses it,
@@ -41,7 +42,7 @@ type cachedType struct {
 // newSource opens a netlink handle in the namespace of opts.
 func newSource(opts Options, log *slog.Logger) (source, error) {
 	s := &netlinkSource{ns: netns.None(), sysRoot: opts.SysRoot, log: log,
-		rcvbuf: watchReceiveBuffer, types: map[int]cachedType{}}
+		rcvbuf: watchReceiveBuffer, target: opts.Target, types: map[int]cachedType{}}
 	var err error
 	if opts.Namespace != "" {
 		if s.ns, err = netns.GetFromPath(opts.Namespace); err != nil {
@@ -68,7 +69,8 @@ func (s *netlinkSource) close() error {
 	return nil
 }
 
-// read dumps links, addresses and routes, retrying interrupted dumps.
+// read dumps links, addresses and routes, and asks for the route to the
+// target, retrying interrupted dumps.
 func (s *netlinkSource) read() (Snapshot, error) {
 	var err error
 	for range maxDumpAttempts {
@@ -98,6 +100,9 @@ func (s *netlinkSource) readOnce() (Snapshot, error) {
 		return Snapshot{}, fmt.Errorf("netlink list routes: %w", err)
 	}
 	snap := Snapshot{Interfaces: s.interfaces(links, addrs), Routes: defaultRoutes(routes)}
+	if err := s.addTarget(&snap); err != nil {
+		return Snapshot{}, err
+	}
 	snap.normalize()
 	return snap, nil
 }

@@ -14,25 +14,57 @@ import (
 // cable is back it rejoins at once, without waiting for a backoff step.
 func TestE2E_CarrierLost(t *testing.T) {
 	l := newLab(t, "carrier")
-	from := len(l.agent.callbacks())
-	l.link.PullCable(t)
+	pullAndPlugCable(t, l.agent, l.link, l.native)
+}
+
+// TestE2E_IsolatedLAN: a kiosk on a LAN with no default route, its channel
+// server on the link. The agent follows the route to the server (the link's
+// connected route), so it joins and says onNetworkTypeChanged(LAN); a cable
+// pull still says DISCONNECTED, and it rejoins when the cable is back.
+func TestE2E_IsolatedLAN(t *testing.T) {
+	netlab.Require(t)
+	srv := startChanneld(t, "--insecure")
+	ns := netlab.NewNS(t, "isolated")
+	link := netlab.Connect(t, ns, "eth0", 100)
+	link.DelRoute(t) // Only the connected route to 10.201.N.0/24 remains.
+	native := rtctest.WatchNative(t, srv.ws("127.0.0.1"), "isolated", 2)
+	a := startAgent(t, ns, t.TempDir(), "--server", srv.ws(link.HostIP), "--app-id", "demo", "--channel", "isolated", "--uid", "1")
+	a.await(0, "onNetworkTypeChanged(LAN)", 10*time.Second)
+	a.await(0, "onJoinChannelSuccess", 10*time.Second)
+	native.AwaitVideo(0, 30, 10*time.Second)
+	for _, c := range a.callbacks() {
+		if c.Event == "onNetworkTypeChanged(DISCONNECTED)" {
+			t.Errorf("onNetworkTypeChanged(DISCONNECTED) with the server on the link")
+		}
+	}
+	pullAndPlugCable(t, a, link, native)
+}
+
+// pullAndPlugCable pulls the cable of a joined agent's link for 6 s, past
+// INTERRUPTED: onNetworkTypeChanged(DISCONNECTED) at once, no recovery
+// attempt while no link is usable, then back on the LAN, a rejoin and media
+// at the peer once the cable is plugged.
+func pullAndPlugCable(t *testing.T, a *agentProc, link *netlab.Link, native *rtctest.Native) {
+	t.Helper()
+	from := len(a.callbacks())
+	link.PullCable(t)
 	pulled := time.Now()
-	cb, i := l.agent.await(from, "onNetworkTypeChanged(DISCONNECTED)", 2*time.Second)
+	cb, i := a.await(from, "onNetworkTypeChanged(DISCONNECTED)", 2*time.Second)
 	t.Logf("cable pulled → onNetworkTypeChanged(DISCONNECTED): %s", cb.At.Sub(pulled).Round(time.Millisecond))
-	l.agent.await(i, "onConnectionStateChanged(RECONNECTING, INTERRUPTED)", 6*time.Second)
+	a.await(i, "onConnectionStateChanged(RECONNECTING, INTERRUPTED)", 6*time.Second)
 	time.Sleep(time.Until(pulled.Add(6 * time.Second))) // The cable stays out 6 s.
-	if n := l.agent.attemptsBetween(cb.At, time.Now()); n > 0 {
+	if n := a.attemptsBetween(cb.At, time.Now()); n > 0 {
 		t.Errorf("%d recovery attempts with no usable link, want none", n)
 	}
-	l.link.PlugCable(t)
+	link.PlugCable(t)
 	plugged := time.Now()
-	cb, _ = l.agent.await(i, "onNetworkTypeChanged(LAN)", 2*time.Second)
+	cb, _ = a.await(i, "onNetworkTypeChanged(LAN)", 2*time.Second)
 	t.Logf("cable back → onNetworkTypeChanged(LAN): %s", cb.At.Sub(plugged).Round(time.Millisecond))
-	cb, _ = l.agent.await(i, "onConnectionStateChanged(CONNECTED, JOIN_SUCCESS)", 3*time.Second)
-	l.agent.await(i, "onRejoinChannelSuccess", time.Second)
+	cb, _ = a.await(i, "onConnectionStateChanged(CONNECTED, JOIN_SUCCESS)", 3*time.Second)
+	a.await(i, "onRejoinChannelSuccess", time.Second)
 	t.Logf("cable back → rejoined: %s", cb.At.Sub(plugged).Round(time.Millisecond))
-	v := l.native.VideoMark()
-	got := l.native.AwaitVideo(v, 1, 3*time.Second)
+	v := native.VideoMark()
+	got := native.AwaitVideo(v, 1, 3*time.Second)
 	t.Logf("cable back → media at the peer: %s", got[0].At.Sub(plugged).Round(time.Millisecond))
 }
 
@@ -111,4 +143,28 @@ func TestE2E_Failover(t *testing.T) {
 	if st := a.status(); st["network_type"] != "LAN" {
 		t.Errorf("network type %v after failover, want LAN", st["network_type"])
 	}
+}
+
+// TestE2E_IsolatedLANServerResolvedLate: the same kiosk names its server,
+// and the name does not resolve when the agent starts (as at boot, before
+// the local DNS answers). The agent follows the default routes meanwhile —
+// there are none, so DISCONNECTED — looks the name up again, and once it
+// resolves follows the route to the server and joins.
+func TestE2E_IsolatedLANServerResolvedLate(t *testing.T) {
+	netlab.Require(t)
+	srv := startChanneld(t, "--insecure")
+	ns := netlab.NewNS(t, "late-dns")
+	link := netlab.Connect(t, ns, "eth0", 100)
+	link.DelRoute(t)
+	ns.WriteEtc(t, "resolv.conf", "nameserver 127.0.0.1\n") // Nothing answers: refused at once.
+	ns.WriteEtc(t, "hosts", "127.0.0.1 localhost\n")
+	native := rtctest.WatchNative(t, srv.ws("127.0.0.1"), "late-dns", 2)
+	a := startAgent(t, ns, t.TempDir(), "--server", srv.ws("channel.test"), "--app-id", "demo", "--channel", "late-dns", "--uid", "1")
+	a.await(0, "onNetworkTypeChanged(DISCONNECTED)", 10*time.Second)
+	ns.WriteEtc(t, "hosts", "127.0.0.1 localhost\n"+link.HostIP+" channel.test\n")
+	named := time.Now()
+	cb, _ := a.await(0, "onNetworkTypeChanged(LAN)", 3*resolveRetry)
+	t.Logf("name resolvable → onNetworkTypeChanged(LAN): %s", cb.At.Sub(named).Round(time.Millisecond))
+	a.await(0, "onJoinChannelSuccess", 5*time.Second)
+	native.AwaitVideo(0, 30, 10*time.Second)
 }

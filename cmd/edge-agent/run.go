@@ -129,7 +129,7 @@ func (d *daemon) run(ctx context.Context) error {
 	ended := make(chan error, 1)
 	go func() { ended <- d.agent.Run(loop) }()
 	if d.cfg.Netwatch {
-		defer startNetwatch(d.agent, d.cfg.NetwatchPoll, d.log)()
+		defer startNetwatch(d.agent, d.cfg.Server, d.cfg.NetwatchPoll, d.log)()
 	}
 	if d.cfg.TokenFile != "" {
 		go watchToken(loop, d.cfg.TokenFile, d.cfg.Token, d.agent, d.log)

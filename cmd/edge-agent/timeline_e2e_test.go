@@ -10,7 +10,11 @@ import (
 
 // lab is one end-to-end setup: a channel server on the host, a native and a
 // web peer watching, and the agent in a network namespace behind a veth
-// link that the test can cut.
+// link that the test can cut. The agent reaches the server at an address
+// behind the link's default route (netlab.ServerAddr), as a server
+// elsewhere on the network is: the agent follows the route to its server,
+// so removing the default route is a loss of the session's path only when
+// the server is not on the link itself.
 type lab struct {
 	srv    *channeld
 	link   *netlab.Link
@@ -29,7 +33,7 @@ func newLab(t testing.TB, channel string, agentArgs ...string) *lab {
 	l.link = netlab.Connect(t, l.ns, "eth0", 100)
 	l.native = rtctest.WatchNative(t, l.srv.ws("127.0.0.1"), channel, 2)
 	l.web = rtctest.WatchWeb(t, l.srv.ws("127.0.0.1"), channel, 3)
-	args := append([]string{"--server", l.srv.ws(l.link.HostIP), "--app-id", "demo", "--channel", channel, "--uid", "1"}, agentArgs...)
+	args := append([]string{"--server", l.srv.ws(netlab.ServerAddr(t)), "--app-id", "demo", "--channel", channel, "--uid", "1"}, agentArgs...)
 	l.agent = startAgent(t, l.ns, t.TempDir(), args...)
 	start, _ := l.agent.await(0, "onConnectionStateChanged(CONNECTING, CONNECTING)", 10*time.Second)
 	joined, _ := l.agent.await(0, "onJoinChannelSuccess", 10*time.Second)
