@@ -42,9 +42,8 @@ func linksDoc(s netwatch.Snapshot) []linkDoc {
 // resolveTimeout bounds one lookup of the channel server's name. A working
 // resolver answers within milliseconds, a slow one within a few hundred;
 // one that has not answered in 2 s is taken as absent (no network yet), and
-// the monitor starts following the default routes. The lookup at start
-// holds back the daemon's readiness (not the agent, which is joining
-// meanwhile), so it must not be long.
+// the monitor starts following the default routes. The daemon is ready and
+// the agent joining meanwhile; only the monitor waits.
 const resolveTimeout = 2 * time.Second
 
 // resolveRetry is the wait between lookups of the server's name when the

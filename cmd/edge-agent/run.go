@@ -128,13 +128,15 @@ func (d *daemon) run(ctx context.Context) error {
 	defer stop()
 	ended := make(chan error, 1)
 	go func() { ended <- d.agent.Run(loop) }()
+	// Ready: configured, listening and joining. The network monitor starts
+	// after, as it may wait for the server's name to resolve.
+	d.notify.ready()
 	if d.cfg.Netwatch {
 		defer startNetwatch(d.agent, d.cfg.Server, d.cfg.NetwatchPoll, d.log)()
 	}
 	if d.cfg.TokenFile != "" {
 		go watchToken(loop, d.cfg.TokenFile, d.cfg.Token, d.agent, d.log)
 	}
-	d.notify.ready()
 	select {
 	case err := <-ended:
 		return err
