@@ -18,7 +18,7 @@ DATE    := $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
 # Debian packages the tests use. Each is installed only when missing.
-APT_PACKAGES ?= iproute2 nftables mosquitto chromium debootstrap systemd-container lintian qemu-user-static
+APT_PACKAGES ?= iproute2 nftables mosquitto chromium debootstrap systemd-container lintian qemu-user-static ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-good
 
 TEST_TIMEOUT ?= 80m
 

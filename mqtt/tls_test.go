@@ -118,6 +118,9 @@ func TestReporter_UsernamePasswordFile(t *testing.T) {
 	mqtttest.Need(t)
 	passwd, err := exec.LookPath("mosquitto_passwd")
 	if err != nil {
+		if os.Getenv("EDGE_REQUIRE_SYSTEM_TESTS") == "1" {
+			t.Fatal("mosquitto_passwd not installed (Debian package mosquitto; EDGE_REQUIRE_SYSTEM_TESTS=1)")
+		}
 		t.Skip("mosquitto_passwd not installed")
 	}
 	dir := t.TempDir()

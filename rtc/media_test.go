@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"testing"
 	"time"
@@ -65,11 +66,15 @@ func gstFeed(ctx context.Context, addr string) *exec.Cmd {
 // TestSession_PublishesRTPFromEncoders: the documented ffmpeg command and
 // GStreamer pipeline feed --media rtp://; the peer receives keyframes.
 // Each is skipped when its tool is not installed (Debian packages ffmpeg;
-// gstreamer1.0-tools and gstreamer1.0-plugins-good).
+// gstreamer1.0-tools and gstreamer1.0-plugins-good), and fails instead under
+// EDGE_REQUIRE_SYSTEM_TESTS=1 (make test installs them).
 func TestSession_PublishesRTPFromEncoders(t *testing.T) {
 	for name, feed := range map[string]func(context.Context, string) *exec.Cmd{"ffmpeg": ffmpegFeed, "gst-launch-1.0": gstFeed} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := exec.LookPath(name); err != nil {
+				if os.Getenv("EDGE_REQUIRE_SYSTEM_TESTS") == "1" {
+					t.Fatalf("%s is not installed (EDGE_REQUIRE_SYSTEM_TESTS=1)", name)
+				}
 				t.Skipf("%s is not installed", name)
 			}
 			publishFrom(t, feed)
